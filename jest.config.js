@@ -1,0 +1,23 @@
+// CommonJS Jest with @swc/jest. Nest 12 ships ESM only, and Jest on Node 20 cannot require()
+// ESM, so swc also transforms the ESM packages listed in transformIgnorePatterns.
+const swc = (syntax) => [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: syntax === 'typescript' ? { syntax, decorators: true } : { syntax },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      keepClassNames: true,
+      target: 'es2022',
+    },
+    module: { type: 'commonjs' },
+  },
+];
+
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/libs', '<rootDir>/apps', '<rootDir>/projections', '<rootDir>/test'],
+  testMatch: ['**/*.spec.ts'],
+  transform: { '^.+\\.ts$': swc('typescript'), '^.+\\.m?js$': swc('ecmascript') },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs/|cookie/|light-my-request/node_modules/cookie/))'],
+  testTimeout: 30000,
+};

@@ -1,0 +1,168 @@
+import type {
+  AgeGroup, CareService, CompetentAuthority, ConsentScope, DecisionOutcome, DecisionStage,
+  ExitReason, ExploitationLocation, ExploitationType, Gender, Housing, ImmigrationStatus,
+  Occupation, OrganisationType, RiskLevel,
+} from './codes';
+import type { CalendarDate } from './calendar/calendar-date';
+
+/**
+ * The journey event catalogue, version 1 (DOMAIN.md). Events are past-tense facts; a
+ * shipped type is never renamed or reshaped: a new shape gets a new schema version and an
+ * upcaster (see upcasting.ts). Every event says when it happened (`occurredAt`, a UK date
+ * given by the user); who recorded it and when is metadata kept by the store.
+ */
+
+export interface PersonalDetails {
+  name?: string;
+  dateOfBirth?: CalendarDate;
+  contact?: { phone?: string; email?: string; address?: string };
+  notes?: string;
+}
+
+export interface VictimIdentified {
+  journeyId: string;
+  occurredAt: CalendarDate;
+  firstResponder: { organisationId: string; organisationType: OrganisationType };
+  ageGroup: AgeGroup;
+  gender: Gender;
+  nationality: string;
+  exploitationTypes: ExploitationType[];
+  countyLines: boolean;
+  exploitationLocation: ExploitationLocation;
+  policeForceArea: string;
+  indicators: string[];
+  /** Personal data (PII). */
+  personalDetails?: PersonalDetails;
+}
+
+export interface ConsentRecorded {
+  occurredAt: CalendarDate;
+  scope: ConsentScope;
+  given: boolean;
+  interpreterUsed: boolean;
+  language?: string;
+}
+
+/** An anonymous notification for an adult who did not consent: no personal data at all. */
+export interface DutyToNotifySubmitted {
+  occurredAt: CalendarDate;
+  policeForceArea: string;
+  exploitationTypes: ExploitationType[];
+}
+
+/** Codes from the UN Human Trafficking Case Data Standard; never perpetrators' names. */
+export interface CircumstancesRecorded {
+  occurredAt: CalendarDate;
+  recruitmentMethod: string;
+  controlMethods: string[];
+  perpetratorRoles: string[];
+  relationshipToPerpetrator: string;
+  organisedCrimeGroup: boolean;
+  durationBand: string;
+  debtBand: string;
+}
+
+export interface VictimReferred {
+  occurredAt: CalendarDate;
+  referralId: string;
+  competentAuthority: CompetentAuthority;
+  supportRequested: boolean;
+}
+
+export interface DecisionMade {
+  occurredAt: CalendarDate;
+  referralId: string;
+  stage: DecisionStage;
+  outcome: DecisionOutcome;
+  decidedAt: CalendarDate;
+  reasonCode?: string;
+}
+
+export interface ReconsiderationRequested {
+  occurredAt: CalendarDate;
+  referralId: string;
+  /** Id of the DecisionMade event asked to be reconsidered. */
+  decisionEventId: string;
+  requestedOn: CalendarDate;
+}
+
+export interface NeedsAssessed {
+  occurredAt: CalendarDate;
+  domains: string[];
+  riskLevel: RiskLevel;
+  dependants: number;
+}
+
+export interface CareProvided {
+  occurredAt: CalendarDate;
+  service: CareService;
+  providerId: string;
+  startedOn: CalendarDate;
+  endedOn?: CalendarDate;
+  costPence?: number;
+}
+
+export interface VictimExited {
+  occurredAt: CalendarDate;
+  reason: ExitReason;
+  housing: Housing;
+  immigrationStatus: ImmigrationStatus;
+}
+
+/** No contact is a fact, not missing data: when `contactMade` is false the rest is absent. */
+export interface FollowUpRecorded {
+  occurredAt: CalendarDate;
+  monthsSinceExit: number;
+  contactMade: boolean;
+  housing?: Housing;
+  occupation?: Occupation;
+  immigrationStatus?: ImmigrationStatus;
+  destitute?: boolean;
+  safeguardingConcern?: boolean;
+  reExploitationReported?: boolean;
+}
+
+export interface VictimReReferred {
+  occurredAt: CalendarDate;
+  newReferralId: string;
+  previousReferralId: string;
+  sameIncident: boolean;
+  competentAuthority: CompetentAuthority;
+}
+
+interface EventMap {
+  VictimIdentified: VictimIdentified;
+  ConsentRecorded: ConsentRecorded;
+  DutyToNotifySubmitted: DutyToNotifySubmitted;
+  CircumstancesRecorded: CircumstancesRecorded;
+  VictimReferred: VictimReferred;
+  DecisionMade: DecisionMade;
+  ReconsiderationRequested: ReconsiderationRequested;
+  NeedsAssessed: NeedsAssessed;
+  CareProvided: CareProvided;
+  VictimExited: VictimExited;
+  FollowUpRecorded: FollowUpRecorded;
+  VictimReReferred: VictimReReferred;
+}
+
+export type JourneyEventType = keyof EventMap;
+/** A journey event: its stored `type` is its TypeScript name. */
+export type JourneyEvent = { [T in JourneyEventType]: { type: T; data: EventMap[T] } }[JourneyEventType];
+export type JourneyEventOf<T extends JourneyEventType> = Extract<JourneyEvent, { type: T }>;
+/** A journey event as read back: with the id the store gave it. */
+export type RecordedJourneyEvent = JourneyEvent & { id: string };
+
+export const JOURNEY_EVENT_TYPES: readonly JourneyEventType[] = [
+  'VictimIdentified', 'ConsentRecorded', 'DutyToNotifySubmitted', 'CircumstancesRecorded',
+  'VictimReferred', 'DecisionMade', 'ReconsiderationRequested', 'NeedsAssessed', 'CareProvided',
+  'VictimExited', 'FollowUpRecorded', 'VictimReReferred',
+];
+
+export function isJourneyEventType(type: string): type is JourneyEventType {
+  return (JOURNEY_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+/** One stream per person. */
+export const JOURNEY_STREAM_PREFIX = 'journey-';
+export const journeyStreamId = (journeyId: string) => `${JOURNEY_STREAM_PREFIX}${journeyId}`;
+export const journeyIdOfStream = (streamId: string) => streamId.slice(JOURNEY_STREAM_PREFIX.length);

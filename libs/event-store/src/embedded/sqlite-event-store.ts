@@ -1,0 +1,257 @@
+/**
+ * The embedded, durable event store: one SQLite file (better-sqlite3, WAL, synchronous=FULL).
+ *
+ * Positions: 0-based and gap-free. The first event ever appended is at position 0, and each
+ * append takes head + 1 inside its own transaction, so a rejected or rolled-back append leaves
+ * no hole. Revisions are 0-based and contiguous per stream.
+ *
+ * Single writer: the connection holds an exclusive lock on the file for its whole life (see
+ * sqlite-schema.ts), so the in-memory head below can never be stale.
+ *
+ * Event ids: EventStoreDB silently drops an event whose id it has already stored. Here a reused
+ * id rejects the whole append instead (DuplicateEventIdError): retries are made safe by
+ * Idempotency-Keys, so a reused id means a bug, and dropping it silently would hide that.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type Database from 'better-sqlite3';
+import {
+  IdempotencyKeyAlreadyUsedError,
+  IdempotencyKeyReusedError,
+  WrongExpectedRevisionError,
+} from '../errors';
+import type {
+  AppendResult,
+  EventStore,
+  EventToAppend,
+  ExpectedRevision,
+  GlobalPosition,
+  IdempotencyClaim,
+  IdempotencyRecord,
+  ReadAllOptions,
+  StoredEvent,
+  SubscribeOptions,
+  Subscription,
+} from '../event-store.port';
+import { openLockedDatabase } from './sqlite-schema';
+import { AppendSignal, SqliteSubscription, type SubscriptionSource } from './sqlite-subscription';
+import { type IdempotencyRow, prepareStatements, type Statements, toStoredEvent } from './sqlite-statements';
+
+/** An event id that is already stored (or repeated within the append); nothing was appended. */
+export class DuplicateEventIdError extends Error {
+  constructor(readonly eventId: string) {
+    super(`Event id ${eventId} is already stored; the append was rejected and nothing was appended`);
+    this.name = 'DuplicateEventIdError';
+  }
+}
+
+export interface SqliteEventStoreOptions {
+  /** Data folder; created if missing. Only one process may open it at a time. */
+  directory: string;
+  /** Defaults to 'events.sqlite'. */
+  fileName?: string;
+  /** Events per read for readAll and subscriptions. Defaults to 1000. */
+  pageSize?: number;
+}
+
+/** The connection's effective settings, for health checks and tests. */
+export interface SqliteEventStoreSettings {
+  journalMode: string;
+  synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  lockingMode: string;
+  schemaVersion: number;
+}
+
+function expectationHolds(expected: ExpectedRevision, actual: bigint | 'no_stream'): boolean {
+  switch (expected) {
+    case 'any':
+      return true;
+    case 'no_stream':
+      return actual === 'no_stream';
+    case 'stream_exists':
+      return actual !== 'no_stream';
+    default:
+      return actual === expected;
+  }
+}
+
+function isDuplicateEventId(error: unknown): boolean {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.event_id');
+}
+
+function toAppendResult(row: IdempotencyRow): AppendResult {
+  return { streamId: row.stream_id, nextExpectedRevision: row.next_expected_revision, position: row.position };
+}
+
+/** EventStore on a local SQLite file. Create it with {@link SqliteEventStore.open}. */
+export class SqliteEventStore implements EventStore {
+  private closed = false;
+  private head: GlobalPosition | undefined;
+  private readonly statements: Statements;
+  private readonly signal = new AppendSignal();
+  private readonly subscriptions = new Set<SqliteSubscription>();
+  private readonly source: SubscriptionSource;
+  private readonly appendInTransaction: (
+    streamId: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+    claim: IdempotencyClaim | undefined,
+  ) => AppendResult;
+
+  private constructor(
+    private readonly db: Database.Database,
+    /** The database file, as named in StoreLockedError. */
+    readonly path: string,
+    private readonly pageSize: number,
+  ) {
+    this.statements = prepareStatements(db);
+    this.head = this.statements.selectHead.get()?.head ?? undefined;
+    this.appendInTransaction = db.transaction(this.appendUnsafe.bind(this));
+    this.source = {
+      pageSize,
+      signal: this.signal,
+      head: () => this.head,
+      readPage: (after, limit) => this.readPage(after, limit),
+    };
+  }
+
+  /**
+   * Opens the store in `directory` (created if missing) and takes its exclusive lock.
+   * @throws StoreLockedError when another connection, in this process or another, has it open.
+   */
+  static open(options: SqliteEventStoreOptions): SqliteEventStore {
+    const pageSize = options.pageSize ?? 1000;
+    if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
+    fs.mkdirSync(options.directory, { recursive: true });
+    const file = path.join(options.directory, options.fileName ?? 'events.sqlite');
+    return new SqliteEventStore(openLockedDatabase(file), file, pageSize);
+  }
+
+  /**
+   * {@inheritDoc EventStore.append}
+   * An empty `events` only checks `expected` and returns where the stream is: its last revision
+   * and the position of its last event; for a stream that does not exist, revision -1n and the
+   * head position (-1n when the log is empty). A claim on an empty append is still recorded.
+   * @throws DuplicateEventIdError when an event id is already stored.
+   */
+  async append(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+    claim?: IdempotencyClaim,
+  ): Promise<AppendResult> {
+    this.assertOpen();
+    const result = this.appendInTransaction(streamId, events, expected, claim);
+    if (events.length > 0) {
+      // Only after the commit: subscribers must never see what could still roll back.
+      this.head = result.position;
+      this.signal.notify();
+    }
+    return result;
+  }
+
+  async readStream(streamId: string): Promise<StoredEvent[]> {
+    this.assertOpen();
+    return this.statements.selectStreamEvents.all(streamId).map(toStoredEvent);
+  }
+
+  /** Reads `pageSize` events per query, so the whole log is never in memory. */
+  async *readAll(options: ReadAllOptions = {}): AsyncGenerator<StoredEvent, void, undefined> {
+    let cursor = options.after ?? -1n;
+    let remaining = options.limit ?? Number.POSITIVE_INFINITY;
+    while (remaining > 0) {
+      this.assertOpen();
+      const size = Math.min(this.pageSize, remaining);
+      const page = this.readPage(cursor, size);
+      for (const event of page) yield event;
+      if (page.length < size) return;
+      cursor = page[page.length - 1].position;
+      remaining -= page.length;
+    }
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): Subscription {
+    this.assertOpen();
+    const subscription = new SqliteSubscription(this.source, options.after, (s) => this.subscriptions.delete(s));
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async findIdempotencyRecord(key: string): Promise<IdempotencyRecord | undefined> {
+    this.assertOpen();
+    const row = this.statements.selectIdempotency.get(key);
+    return row && { key: row.key, requestHash: row.request_hash, ...toAppendResult(row) };
+  }
+
+  async headPosition(): Promise<GlobalPosition | undefined> {
+    this.assertOpen();
+    return this.head;
+  }
+
+  /** Reads back the pragmas that durability and locking rely on. */
+  settings(): SqliteEventStoreSettings {
+    this.assertOpen();
+    const levels = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: levels[Number(this.db.pragma('synchronous', { simple: true }))],
+      lockingMode: String(this.db.pragma('locking_mode', { simple: true })),
+      schemaVersion: Number(this.db.pragma('user_version', { simple: true })),
+    };
+  }
+
+  /** Ends every subscription, then closes the database and so releases the lock. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([...this.subscriptions].map((s) => s.close()));
+    this.db.close();
+  }
+
+  /** Runs inside the transaction; any throw rolls the whole append back. */
+  private appendUnsafe(
+    streamId: string,
+    events: readonly EventToAppend[],
+    expected: ExpectedRevision,
+    claim: IdempotencyClaim | undefined,
+  ): AppendResult {
+    const s = this.statements;
+    // The claim first: a retry must get its original result even though the stream has moved on.
+    if (claim) {
+      const used = s.selectIdempotency.get(claim.key);
+      if (used && used.request_hash === claim.requestHash) throw new IdempotencyKeyAlreadyUsedError(claim.key, toAppendResult(used));
+      if (used) throw new IdempotencyKeyReusedError(claim.key);
+    }
+    const stream = s.selectStream.get(streamId);
+    const actual = stream ? stream.last_revision : 'no_stream';
+    if (!expectationHolds(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
+
+    let revision = stream?.last_revision ?? -1n;
+    let position = events.length > 0 || !stream ? (this.head ?? -1n) : stream.last_position;
+    for (const event of events) {
+      revision += 1n;
+      position += 1n;
+      try {
+        s.insertEvent.run(position, streamId, revision, event.id, event.type, JSON.stringify(event.data), JSON.stringify(event.metadata));
+      } catch (error) {
+        throw isDuplicateEventId(error) ? new DuplicateEventIdError(event.id) : error;
+      }
+    }
+    if (events.length > 0) s.upsertStream.run(streamId, revision, position);
+    const result: AppendResult = { streamId, nextExpectedRevision: revision, position };
+    if (claim) {
+      s.insertIdempotency.run(claim.key, claim.requestHash, streamId, revision, position, new Date().toISOString());
+    }
+    return result;
+  }
+
+  private readPage(after: GlobalPosition, limit: number): StoredEvent[] {
+    this.assertOpen();
+    return this.statements.selectPage.all(after, limit).map(toStoredEvent);
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`The event store at ${this.path} is closed`);
+  }
+}
