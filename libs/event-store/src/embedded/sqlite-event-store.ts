@@ -35,7 +35,7 @@ import type {
 } from '../event-store.port';
 import { openLockedDatabase } from './sqlite-schema';
 import { AppendSignal, SqliteSubscription, type SubscriptionSource } from './sqlite-subscription';
-import { type IdempotencyRow, prepareStatements, type Statements, toStoredEvent } from './sqlite-statements';
+import { isDuplicateEventId, prepareStatements, type Statements, toAppendResult, toStoredEvent } from './sqlite-statements';
 
 /** An event id that is already stored (or repeated within the append); nothing was appended. */
 export class DuplicateEventIdError extends Error {
@@ -73,15 +73,6 @@ function expectationHolds(expected: ExpectedRevision, actual: bigint | 'no_strea
     default:
       return actual === expected;
   }
-}
-
-function isDuplicateEventId(error: unknown): boolean {
-  const { code, message } = error as { code?: unknown; message?: unknown };
-  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.event_id');
-}
-
-function toAppendResult(row: IdempotencyRow): AppendResult {
-  return { streamId: row.stream_id, nextExpectedRevision: row.next_expected_revision, position: row.position };
 }
 
 /** EventStore on a local SQLite file. Create it with {@link SqliteEventStore.open}. */

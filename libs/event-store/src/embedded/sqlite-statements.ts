@@ -3,7 +3,7 @@
  * The connection has defaultSafeIntegers on, so every INTEGER column arrives as a bigint.
  */
 import type Database from 'better-sqlite3';
-import type { EventMetadata, StoredEvent } from '../event-store.port';
+import type { AppendResult, EventMetadata, StoredEvent } from '../event-store.port';
 
 export interface EventRow {
   position: bigint;
@@ -74,4 +74,14 @@ export function toStoredEvent(row: EventRow): StoredEvent {
     data: JSON.parse(row.data) as Record<string, unknown>,
     metadata: JSON.parse(row.metadata) as EventMetadata,
   };
+}
+
+/** True when an insert failed because its event id is already stored. */
+export function isDuplicateEventId(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' && typeof message === 'string' && message.includes('events.event_id');
+}
+
+export function toAppendResult(row: IdempotencyRow): AppendResult {
+  return { streamId: row.stream_id, nextExpectedRevision: row.next_expected_revision, position: row.position };
 }

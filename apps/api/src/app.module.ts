@@ -1,0 +1,21 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import type { AppConfig } from './config';
+import { HealthController } from './health/health.controller';
+import { StoresModule } from './infrastructure/stores.module';
+import { JourneysController } from './journeys/journeys.controller';
+import { GetJourneyHandler } from './journeys/reading/get-journey.query';
+import { ListJourneysHandler } from './journeys/reading/list-journeys.query';
+import { RecordJourneyStepHandler } from './journeys/recording/record-journey-step.handler';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [CqrsModule.forRoot(), StoresModule.embedded(config)],
+      controllers: [JourneysController, HealthController],
+      providers: [RecordJourneyStepHandler, GetJourneyHandler, ListJourneysHandler],
+    };
+  }
+}

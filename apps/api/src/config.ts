@@ -1,0 +1,59 @@
+import { resolve } from 'node:path';
+
+/**
+ * Configuration from environment variables, validated at start. Every limit is here so
+ * load tests and benchmarks can move it; README's configuration table documents each one.
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
+  /** How long a read with minPosition waits for the projection before a 503. */
+  readYourWritesTimeoutMs: number;
+  /** Events the projector applies per read-store transaction, at most. */
+  projectorBatchSize: number;
+  /** Retries of an unconditional command whose stream moved between load and append. */
+  commandConflictRetries: number;
+  /** Largest caseload page. */
+  maxPageSize: number;
+  logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export class ConfigError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be an integer from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  };
+  const logLevels = ['error', 'warn', 'log', 'debug'] as const;
+  const logLevel = (env.LOG_LEVEL ?? 'log') as AppConfig['logLevel'];
+  if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')} (got "${env.LOG_LEVEL}")`);
+  const config: AppConfig = {
+    port: int('PORT', 3000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: resolve(env.DATA_DIR || './data'),
+    bodyLimitBytes: int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
+    readYourWritesTimeoutMs: int('READ_YOUR_WRITES_TIMEOUT_MS', 5000, 0, 60_000),
+    projectorBatchSize: int('PROJECTOR_BATCH_SIZE', 500, 1, 100_000),
+    commandConflictRetries: int('COMMAND_CONFLICT_RETRIES', 3, 0, 100),
+    maxPageSize: int('MAX_PAGE_SIZE', 200, 1, 10_000),
+    logLevel,
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,63 @@
+/**
+ * The application's error kinds, each with a stable `code`. The domain's JourneyRuleBroken
+ * and the stores' errors are the others; http/error.filter.ts maps all of them to HTTP.
+ */
+export interface FieldProblem {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+export class ValidationFailed extends Error {
+  readonly code = 'VALIDATION_FAILED';
+  constructor(readonly problems: FieldProblem[]) {
+    super(`The request is not valid: ${problems.map((p) => p.message).join('; ')}`);
+    this.name = 'ValidationFailed';
+  }
+}
+
+export class JourneyNotFound extends Error {
+  readonly code = 'JOURNEY_NOT_FOUND';
+  constructor(readonly journeyId: string) {
+    super(`There is no journey ${journeyId}.`);
+    this.name = 'JourneyNotFound';
+  }
+}
+
+/** The journey changed since the client read it (If-Match), or kept changing under retries. */
+export class ConcurrencyConflict extends Error {
+  readonly code = 'CONCURRENCY_CONFLICT';
+  constructor(
+    readonly journeyId: string,
+    readonly expectedRevision: bigint | undefined,
+    readonly currentRevision: bigint | undefined,
+  ) {
+    super(
+      expectedRevision === undefined
+        ? `Journey ${journeyId} kept changing while this was recorded; nothing was recorded. Try again.`
+        : `Journey ${journeyId} has changed since revision ${expectedRevision} (it is now at ${currentRevision ?? 'nothing'}); ` +
+            'nothing was recorded. Read it again and resubmit if still right.',
+    );
+    this.name = 'ConcurrencyConflict';
+  }
+}
+
+export class IdempotencyKeyReused extends Error {
+  readonly code = 'IDEMPOTENCY_KEY_REUSED';
+  constructor(readonly key: string) {
+    super(`Idempotency-Key ${key} was already used for a different request; nothing was recorded. Use a new key for a new request.`);
+    this.name = 'IdempotencyKeyReused';
+  }
+}
+
+/** A read asked for a position the read model has not reached within the wait allowed. */
+export class NotYetProjected extends Error {
+  readonly code = 'NOT_YET_PROJECTED';
+  constructor(
+    readonly minPosition: bigint,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(`The read model has not yet reached position ${minPosition}; retry shortly.`);
+    this.name = 'NotYetProjected';
+  }
+}

@@ -1,0 +1,68 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { JourneyRuleBroken } from '../../../../libs/domain/src/rules';
+import { ConcurrencyConflict, IdempotencyKeyReused, JourneyNotFound, NotYetProjected, ValidationFailed } from '../errors';
+import { etag } from './revision-headers';
+
+interface ErrorBody {
+  statusCode: number;
+  code: string;
+  message: string;
+  [extra: string]: unknown;
+}
+
+/** Every error leaves as JSON with a stable `code`; no stack trace ever does. */
+@Catch()
+export class ErrorFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    const body = this.toBody(error, reply);
+    if (body.statusCode >= 500 && body.statusCode !== 503) {
+      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    }
+    void reply.status(body.statusCode).send(body);
+  }
+
+  private toBody(error: unknown, reply: FastifyReply): ErrorBody {
+    if (error instanceof ValidationFailed) return { statusCode: 400, code: error.code, message: error.message, errors: error.problems };
+    if (error instanceof JourneyNotFound) return { statusCode: 404, code: error.code, message: error.message };
+    if (error instanceof JourneyRuleBroken) {
+      if (error.code === 'JOURNEY_NOT_IDENTIFIED') return { statusCode: 404, code: 'JOURNEY_NOT_FOUND', message: 'There is no such journey.' };
+      return { statusCode: 422, code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
+    }
+    if (error instanceof ConcurrencyConflict) {
+      if (error.currentRevision !== undefined) reply.header('ETag', etag(error.currentRevision));
+      return {
+        statusCode: 409, code: error.code, message: error.message,
+        currentRevision: error.currentRevision === undefined ? null : Number(error.currentRevision),
+      };
+    }
+    if (error instanceof IdempotencyKeyReused) return { statusCode: 422, code: error.code, message: error.message };
+    if (error instanceof NotYetProjected) {
+      reply.header('Retry-After', String(error.retryAfterSeconds));
+      return { statusCode: 503, code: error.code, message: error.message };
+    }
+    const parsing = this.fromBodyParsing(error);
+    if (parsing) return parsing;
+    if (error instanceof HttpException) return this.fromHttpException(error);
+    return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong; nothing was recorded unless a response said so.' };
+  }
+
+  /** Fastify's body parsing errors (Nest wraps them in an HttpException whose cause keeps the code). */
+  private fromBodyParsing(error: unknown): ErrorBody | undefined {
+    const source = error instanceof HttpException && error.cause ? error.cause : error;
+    const code = (source as { code?: unknown })?.code;
+    if (typeof code !== 'string' || !code.startsWith('FST_ERR_CTP_')) return undefined;
+    if (code === 'FST_ERR_CTP_BODY_TOO_LARGE') return { statusCode: 413, code: 'BODY_TOO_LARGE', message: 'The request body is larger than allowed.' };
+    if (code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return { statusCode: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'Send the request body as application/json.' };
+    return { statusCode: 400, code: 'MALFORMED_BODY', message: 'The request body is not valid JSON.' };
+  }
+
+  private fromHttpException(error: HttpException): ErrorBody {
+    const status = error.getStatus();
+    const codes: Record<number, string> = { 400: 'BAD_REQUEST', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
+    return { statusCode: status, code: codes[status] ?? `HTTP_${status}`, message: error.message };
+  }
+}

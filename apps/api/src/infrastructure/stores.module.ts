@@ -1,0 +1,55 @@
+import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { SqliteEventStore } from '../../../../libs/event-store/src/embedded/sqlite-event-store';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
+import { SqliteReadStore } from '../../../../libs/read-store/src/embedded/sqlite-read-store';
+import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
+import { Projector } from '../../../projector/src/projector';
+import type { AppConfig } from '../config';
+import { APP_CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
+
+/**
+ * Binds the ports to adapters. The embedded default: an SQLite event store and read store in
+ * DATA_DIR, with the projector running inside this process. (EventStoreDB and MongoDB
+ * adapters plug in here by configuration.)
+ */
+@Global()
+@Module({})
+export class StoresModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Stores');
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(PROJECTOR) private readonly projector: Projector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  static embedded(config: AppConfig): DynamicModule {
+    return {
+      module: StoresModule,
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: EVENT_STORE, useFactory: () => SqliteEventStore.open({ directory: config.dataDir }) },
+        { provide: READ_STORE, useFactory: () => SqliteReadStore.open({ directory: config.dataDir }) },
+        {
+          provide: PROJECTOR,
+          inject: [EVENT_STORE, READ_STORE],
+          useFactory: (events: EventStore, readStore: ReadStore) => new Projector(events, readStore, config.projectorBatchSize),
+        },
+      ],
+      exports: [APP_CONFIG, EVENT_STORE, READ_STORE, PROJECTOR],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.projector.start();
+    this.logger.log(`Embedded stores in ${this.config.dataDir}; projector running in-process`);
+  }
+
+  /** Projections stop first (their last batch commits), then the stores close. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.projector.stop();
+    await this.readStore.close();
+    await this.events.close();
+  }
+}

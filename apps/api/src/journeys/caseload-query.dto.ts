@@ -1,0 +1,21 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { JOURNEY_STATUSES, JourneyStatus } from '../../../../projections/journeys/journey.view';
+
+/** Query string of GET /journeys. The upper page size bound is MAX_PAGE_SIZE (checked in the controller). */
+export class CaseloadQueryDto {
+  @ApiPropertyOptional({ enum: JOURNEY_STATUSES }) @IsOptional() @IsIn(JOURNEY_STATUSES) status?: JourneyStatus;
+  @ApiPropertyOptional({ description: 'First responder organisation id' }) @IsOptional() @IsString() @MaxLength(100) organisation?: string;
+  @ApiPropertyOptional({ type: Boolean, description: 'Only journeys with an RG decision past target or a follow-up due (false: only those without)' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  overdue?: boolean;
+  @ApiPropertyOptional({ minimum: 1, default: 1 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000) page?: number;
+  @ApiPropertyOptional({ minimum: 1, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) pageSize?: number;
+  @ApiPropertyOptional({ description: 'Wait until the read model has applied this position (from a command response)' })
+  @IsOptional()
+  @Matches(/^\d{1,19}$/)
+  minPosition?: string;
+}

@@ -1,0 +1,55 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { ukDateOf } from '../../../../../libs/domain/src/calendar/calendar-date';
+import type { ReadStore } from '../../../../../libs/read-store/src/read-store.port';
+import { journeyProjection } from '../../../../../projections/journeys/journey.projection';
+import type { JourneyDocument } from '../../../../../projections/journeys/journey.document';
+import { CASELOAD_ORDER, CaseloadCriteria, caseloadFilter, viewJourney } from '../../../../../projections/journeys/journey.view';
+import type { AppConfig } from '../../config';
+import { APP_CONFIG, PROJECTOR, READ_STORE } from '../../infrastructure/tokens';
+import { awaitProjection, ProjectionProgress } from './read-your-writes';
+
+export class ListJourneys {
+  constructor(
+    readonly criteria: CaseloadCriteria,
+    readonly page: number,
+    readonly pageSize: number,
+    readonly minPosition?: bigint,
+  ) {}
+}
+
+export interface CaseloadPage {
+  items: CaseloadItem[];
+  page: number;
+  pageSize: number;
+  total: number;
+  asOf: string;
+}
+
+export type CaseloadItem = Omit<ReturnType<typeof viewJourney>, 'episodes' | 'indicators' | 'consent'> & { episodeCount: number };
+
+/** A caseload: journeys matching the filters, most overdue first, one page at a time. */
+@QueryHandler(ListJourneys)
+export class ListJourneysHandler implements IQueryHandler<ListJourneys, CaseloadPage> {
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(PROJECTOR) private readonly progress: ProjectionProgress,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async execute(query: ListJourneys): Promise<CaseloadPage> {
+    await awaitProjection(this.progress, journeyProjection.name, query.minPosition, this.config.readYourWritesTimeoutMs);
+    const today = ukDateOf(new Date().toISOString());
+    const journeys = this.readStore.collection<JourneyDocument>(journeyProjection.collection);
+    const filter = caseloadFilter(query.criteria, today);
+    const [docs, total] = await Promise.all([
+      journeys.find(filter, { sort: CASELOAD_ORDER, skip: (query.page - 1) * query.pageSize, limit: query.pageSize }),
+      journeys.countDocuments(filter),
+    ]);
+    const items = docs.map((doc) => {
+      const { episodes, indicators, consent, ...item } = viewJourney(doc, today);
+      return { ...item, episodeCount: episodes.length };
+    });
+    return { items, page: query.page, pageSize: query.pageSize, total, asOf: today };
+  }
+}

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { createApp } from './app.factory';
+import { ConfigError, loadConfig } from './config';
+import { StoreLockedError } from '../../../libs/event-store/src/errors';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const app = await createApp(config);
+  await app.listen(config.port, config.host);
+  console.log(`Victim Journey Tracker listening on http://${config.host}:${config.port} (data in ${config.dataDir}); API docs at /docs`);
+}
+
+main().catch((error: unknown) => {
+  // Configuration and lock problems are the operator's to fix: say so plainly, no stack.
+  if (error instanceof ConfigError || error instanceof StoreLockedError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,164 @@
+import { addMonths, daysBetween } from '../../libs/domain/src/calendar/calendar-date';
+import { workingDaysBetween } from '../../libs/domain/src/calendar/working-days';
+import { FOLLOW_UP_MILESTONES } from '../../libs/domain/src/codes';
+import { journeyIdOfStream, JOURNEY_STREAM_PREFIX } from '../../libs/domain/src/events';
+import { reasonableGroundsTargetDate, recoveryPeriodEnds, REASONABLE_GROUNDS_TARGET_WORKING_DAYS } from '../../libs/domain/src/policy';
+import { regionOf } from '../../libs/domain/src/police-force-areas';
+import type { DocumentProjection, ProjectedEvent } from '../projection';
+import type { DecisionView, EpisodeView, JourneyDocument } from './journey.document';
+import { summarise } from './journey.summary';
+
+/** The journey read model (`journeys`): one document per person, for support workers' caseloads. */
+export const journeyProjection: DocumentProjection<JourneyDocument> = {
+  name: 'journeys',
+  version: 1,
+  collection: 'journeys',
+  indexes: [
+    { key: { organisationId: 1, stage: 1 }, name: 'organisation_stage' },
+    { key: { awaiting: 1, reasonableGroundsTargetOn: 1 }, name: 'awaiting_rg_target' },
+    { key: { nextFollowUpDueOn: 1 }, name: 'next_follow_up_due' },
+    { key: { organisationId: 1, attentionFrom: 1 }, name: 'caseload_order' },
+  ],
+  documentId: (event) => (event.streamId.startsWith(JOURNEY_STREAM_PREFIX) ? journeyIdOfStream(event.streamId) : undefined),
+  evolve(document, event) {
+    const next = apply(document, event);
+    if (!next) return null;
+    return {
+      ...summarise(next),
+      lastPosition: Number(event.position),
+      lastRevision: Number(event.revision),
+      lastRecordedAt: event.metadata.recordedAt,
+    };
+  },
+};
+
+function apply(doc: JourneyDocument | null, event: ProjectedEvent): JourneyDocument | null {
+  if (event.type === 'VictimIdentified') return identified(event.data);
+  if (!doc) return null; // cannot happen: the decider records nothing before identification
+  switch (event.type) {
+    case 'ConsentRecorded': {
+      const { scope, given, occurredAt, interpreterUsed } = event.data;
+      return { ...doc, consent: { ...doc.consent, [scope]: { given, on: occurredAt, interpreterUsed } } };
+    }
+    case 'DutyToNotifySubmitted':
+      return { ...doc, dutyToNotifyOn: event.data.occurredAt };
+    case 'CircumstancesRecorded':
+      return { ...doc, circumstancesRecorded: doc.circumstancesRecorded + 1 };
+    case 'VictimReferred': {
+      const { referralId, occurredAt, competentAuthority, supportRequested } = event.data;
+      return { ...doc, episodes: [...doc.episodes, newEpisode(1, referralId, occurredAt, competentAuthority, { supportRequested })] };
+    }
+    case 'VictimReReferred': {
+      const { newReferralId, previousReferralId, sameIncident, occurredAt, competentAuthority } = event.data;
+      const episode = newEpisode(doc.episodes.length + 1, newReferralId, occurredAt, competentAuthority, { previousReferralId, sameIncident });
+      return { ...doc, reReferred: true, episodes: [...doc.episodes, episode] };
+    }
+    case 'DecisionMade':
+      return onEpisode(doc, event.data.referralId, (e) => withDecision(e, event.id, event.data));
+    case 'ReconsiderationRequested': {
+      const { referralId, decisionEventId, requestedOn } = event.data;
+      return onEpisode(doc, referralId, (e) => ({
+        ...e,
+        decisions: e.decisions.map((d) => (d.eventId === decisionEventId ? { ...d, reconsiderationRequestedOn: requestedOn } : d)),
+      }));
+    }
+    case 'NeedsAssessed': {
+      const { occurredAt, riskLevel, domains, dependants } = event.data;
+      return onCurrent(doc, (e) => ({ ...e, needsAssessments: [...e.needsAssessments, { on: occurredAt, riskLevel, domains, dependants }] }));
+    }
+    case 'CareProvided': {
+      const { service, providerId, startedOn, endedOn, costPence } = event.data;
+      return onCurrent(doc, (e) => ({ ...e, care: [...e.care, { service, providerId, startedOn, endedOn, costPence }] }));
+    }
+    case 'VictimExited': {
+      const { occurredAt, reason, housing, immigrationStatus } = event.data;
+      return onCurrent(doc, (e) => ({
+        ...e,
+        exit: { on: occurredAt, reason, housing, immigrationStatus, daysInSupport: daysBetween(e.referredOn, occurredAt) },
+        followUpsPending: FOLLOW_UP_MILESTONES.map((m) => ({ monthsSinceExit: m, dueOn: addMonths(occurredAt, m) })),
+      }));
+    }
+    case 'FollowUpRecorded': {
+      const { occurredAt, ...rest } = event.data;
+      return onCurrent(doc, (e) => ({
+        ...e,
+        followUps: [...e.followUps, { on: occurredAt, ...rest }],
+        followUpsPending: e.followUpsPending.filter((p) => p.monthsSinceExit !== rest.monthsSinceExit),
+      }));
+    }
+  }
+}
+
+function identified(data: Extract<ProjectedEvent, { type: 'VictimIdentified' }>['data']): JourneyDocument {
+  return {
+    _id: data.journeyId,
+    journeyId: data.journeyId,
+    organisationId: data.firstResponder.organisationId,
+    firstResponderType: data.firstResponder.organisationType,
+    identifiedOn: data.occurredAt,
+    ageGroup: data.ageGroup,
+    gender: data.gender,
+    nationality: data.nationality,
+    exploitationTypes: data.exploitationTypes,
+    countyLines: data.countyLines,
+    exploitationLocation: data.exploitationLocation,
+    policeForceArea: data.policeForceArea,
+    region: regionOf(data.policeForceArea) ?? null,
+    indicators: data.indicators,
+    consent: {},
+    circumstancesRecorded: 0,
+    stage: 'identified',
+    awaiting: null,
+    waitingSince: null,
+    reasonableGroundsTargetOn: null,
+    recoveryPeriodEndsOn: null,
+    nextFollowUpDueOn: null,
+    attentionFrom: '9999-12-31',
+    currentReferralId: null,
+    reReferred: false,
+    episodes: [],
+    services: [],
+    totalCareCostPence: 0,
+    lastPosition: -1,
+    lastRevision: -1,
+    lastRecordedAt: '',
+  };
+}
+
+function newEpisode(number: number, referralId: string, referredOn: string, competentAuthority: EpisodeView['competentAuthority'], extra: Partial<EpisodeView>): EpisodeView {
+  return {
+    number, referralId, referredOn, competentAuthority, ...extra,
+    reasonableGroundsTargetOn: reasonableGroundsTargetDate(referredOn),
+    decisions: [], needsAssessments: [], care: [], followUps: [], followUpsPending: [],
+  };
+}
+
+function withDecision(e: EpisodeView, eventId: string, data: Extract<ProjectedEvent, { type: 'DecisionMade' }>['data']): EpisodeView {
+  const { stage, outcome, decidedAt, reasonCode } = data;
+  if (stage === 'reasonable_grounds') {
+    const workingDays = workingDaysBetween(e.referredOn, decidedAt);
+    const decision: DecisionView = { eventId, stage, outcome, decidedAt, reasonCode, waited: workingDays };
+    return {
+      ...e,
+      decisions: [...e.decisions, decision],
+      reasonableGrounds: { outcome, decidedAt, workingDays, withinTarget: workingDays <= REASONABLE_GROUNDS_TARGET_WORKING_DAYS },
+      recoveryPeriodEndsOn: outcome === 'positive' ? recoveryPeriodEnds(decidedAt) : undefined,
+    };
+  }
+  const rgDate = e.reasonableGrounds?.decidedAt ?? e.referredOn;
+  const daysFromReasonableGrounds = daysBetween(rgDate, decidedAt);
+  return {
+    ...e,
+    decisions: [...e.decisions, { eventId, stage, outcome, decidedAt, reasonCode, waited: daysFromReasonableGrounds }],
+    conclusiveGrounds: { outcome, decidedAt, daysFromReasonableGrounds, daysFromReferral: daysBetween(e.referredOn, decidedAt) },
+  };
+}
+
+function onEpisode(doc: JourneyDocument, referralId: string, change: (e: EpisodeView) => EpisodeView): JourneyDocument {
+  return { ...doc, episodes: doc.episodes.map((e) => (e.referralId === referralId ? change(e) : e)) };
+}
+
+function onCurrent(doc: JourneyDocument, change: (e: EpisodeView) => EpisodeView): JourneyDocument {
+  const last = doc.episodes.length - 1;
+  return { ...doc, episodes: doc.episodes.map((e, i) => (i === last ? change(e) : e)) };
+}

@@ -1,0 +1,30 @@
+import type { EventMetadata } from '../libs/event-store/src/event-store.port';
+import type { IndexSpec } from '../libs/read-store/src/read-store.port';
+import type { JourneyEvent } from '../libs/domain/src/events';
+
+/** An event as projections see it: upcast to the current shape, with where it sits in the log. */
+export type ProjectedEvent = JourneyEvent & {
+  id: string;
+  streamId: string;
+  revision: bigint;
+  position: bigint;
+  metadata: EventMetadata;
+};
+
+/**
+ * A projection that keeps one document per key (Emmett's shape): a pure
+ * `evolve(document | null, event) -> document | null`. The projector owns all I/O: it loads
+ * the document, calls evolve, and writes the result together with the checkpoint.
+ */
+export interface DocumentProjection<D extends { _id: string }> {
+  /** Stable name; the checkpoint is stored under it. */
+  readonly name: string;
+  /** Bumped when the document shape or meaning changes, so the projection is rebuilt. */
+  readonly version: number;
+  readonly collection: string;
+  readonly indexes: readonly IndexSpec[];
+  /** The document an event belongs to, or undefined when the projection ignores it. */
+  documentId(event: ProjectedEvent): string | undefined;
+  /** The new document; null deletes it. Must be pure and deterministic. */
+  evolve(document: D | null, event: ProjectedEvent): D | null;
+}
