@@ -68,7 +68,7 @@ function apply(doc: JourneyDocument | null, event: ProjectedEvent): JourneyDocum
     }
     case 'CareProvided': {
       const { service, providerId, startedOn, endedOn, costPence } = event.data;
-      return onCurrent(doc, (e) => ({ ...e, care: [...e.care, { service, providerId, startedOn, endedOn, costPence }] }));
+      return onCurrent(doc, (e) => ({ ...e, care: [...e.care, withoutUndefined({ service, providerId, startedOn, endedOn, costPence })] }));
     }
     case 'VictimExited': {
       const { occurredAt, reason, housing, immigrationStatus } = event.data;
@@ -137,7 +137,7 @@ function withDecision(e: EpisodeView, eventId: string, data: Extract<ProjectedEv
   const { stage, outcome, decidedAt, reasonCode } = data;
   if (stage === 'reasonable_grounds') {
     const workingDays = workingDaysBetween(e.referredOn, decidedAt);
-    const decision: DecisionView = { eventId, stage, outcome, decidedAt, reasonCode, waited: workingDays };
+    const decision: DecisionView = withoutUndefined({ eventId, stage, outcome, decidedAt, reasonCode, waited: workingDays });
     return {
       ...e,
       decisions: [...e.decisions, decision],
@@ -149,9 +149,14 @@ function withDecision(e: EpisodeView, eventId: string, data: Extract<ProjectedEv
   const daysFromReasonableGrounds = daysBetween(rgDate, decidedAt);
   return {
     ...e,
-    decisions: [...e.decisions, { eventId, stage, outcome, decidedAt, reasonCode, waited: daysFromReasonableGrounds }],
+    decisions: [...e.decisions, withoutUndefined({ eventId, stage, outcome, decidedAt, reasonCode, waited: daysFromReasonableGrounds })],
     conclusiveGrounds: { outcome, decidedAt, daysFromReasonableGrounds, daysFromReferral: daysBetween(e.referredOn, decidedAt) },
   };
+}
+
+/** Optional facts that were not given are left out, not stored as null. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function onEpisode(doc: JourneyDocument, referralId: string, change: (e: EpisodeView) => EpisodeView): JourneyDocument {

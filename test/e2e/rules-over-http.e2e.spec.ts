@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { client, startApp, temporaryDataDir, RunningApp } from '../support/running-app';
+import { useRunningApp } from '../support/running-app';
 import { consent, decision, exit, identification, referral } from '../support/journey-requests';
 
 /**
@@ -7,36 +7,26 @@ import { consent, decision, exit, identification, referral } from '../support/jo
  * sentence, and nothing appended (the event store's head does not move).
  */
 describe('broken rules are refused with 422 and append nothing', () => {
-  const data = temporaryDataDir();
-  let running: RunningApp;
-  let api: ReturnType<typeof client>;
-  beforeAll(async () => {
-    running = await startApp(data.dir);
-    api = client(running.url);
-  });
-  afterAll(async () => {
-    await running.stop();
-    data.remove();
-  });
+  const app = useRunningApp();
 
   /** Records the given steps on a new journey and returns its id. */
   async function journeyWith(steps: Array<[string, unknown]>, identify = identification()): Promise<string> {
-    const created = await api.post('/journeys', identify);
+    const created = await app.api.post('/journeys', identify);
     expect(created.status).toBe(201);
     for (const [route, body] of steps) {
-      const response = await api.post(`/journeys/${created.body.journeyId}/${route}`, body);
+      const response = await app.api.post(`/journeys/${created.body.journeyId}/${route}`, body);
       expect([route, response.status, response.body]).toEqual([route, 201, expect.anything()]);
     }
     return created.body.journeyId;
   }
 
   async function expectRefused(path: string, body: unknown, code: string, status = 422) {
-    const head = await api.head();
-    const response = await api.post(path, body);
+    const head = await app.api.head();
+    const response = await app.api.post(path, body);
     expect({ status: response.status, code: response.body.code }).toEqual({ status, code });
     expect(response.body.message).toEqual(expect.any(String));
     expect(response.body.stack).toBeUndefined();
-    expect(await api.head()).toBe(head);
+    expect(await app.api.head()).toBe(head);
     return response;
   }
 
@@ -44,7 +34,7 @@ describe('broken rules are refused with 422 and append nothing', () => {
 
   it('1: identifies a journey once; nothing is recorded on an unknown journey (404)', async () => {
     const journeyId = randomUUID();
-    expect((await api.post('/journeys', identification({ journeyId }))).status).toBe(201);
+    expect((await app.api.post('/journeys', identification({ journeyId }))).status).toBe(201);
     await expectRefused('/journeys', identification({ journeyId }), 'JOURNEY_ALREADY_IDENTIFIED');
     await expectRefused(`/journeys/${randomUUID()}/consents`, consent(), 'JOURNEY_NOT_FOUND', 404);
   });
@@ -55,10 +45,10 @@ describe('broken rules are refused with 422 and append nothing', () => {
     const refused = await journeyWith([['consents', consent(false)]]);
     await expectRefused(`/journeys/${refused}/referrals`, referral(), 'CONSENT_REQUIRED_FOR_ADULT_REFERRAL');
     const dtn = { occurredAt: '2024-01-09', policeForceArea: 'E23000001', exploitationTypes: ['labour'] };
-    expect((await api.post(`/journeys/${refused}/duty-to-notify`, dtn)).status).toBe(201);
+    expect((await app.api.post(`/journeys/${refused}/duty-to-notify`, dtn)).status).toBe(201);
     const child = await journeyWith([], identification({ ageGroup: 'child' }));
     await expectRefused(`/journeys/${child}/duty-to-notify`, dtn, 'DUTY_TO_NOTIFY_NOT_FOR_CHILD');
-    expect((await api.post(`/journeys/${child}/referrals`, referral())).status).toBe(201);
+    expect((await app.api.post(`/journeys/${child}/referrals`, referral())).status).toBe(201);
   });
 
   it('3: an RG decision needs an open referral, dated on or after it', async () => {
@@ -82,10 +72,10 @@ describe('broken rules are refused with 422 and append nothing', () => {
   it('5: a second decision at a stage needs a reconsideration request', async () => {
     const id = await journeyWith([...referred, ['decisions', decision('reasonable_grounds', 'negative', '2024-03-01')]]);
     await expectRefused(`/journeys/${id}/decisions`, decision('reasonable_grounds', 'positive', '2024-03-05'), 'REASONABLE_GROUNDS_ALREADY_DECIDED');
-    const journey = await api.get(`/journeys/${id}?minPosition=${await api.head()}`);
+    const journey = await app.api.get(`/journeys/${id}?minPosition=${await app.api.head()}`);
     const decisionEventId = journey.body.episodes[0].decisions[0].eventId;
     await expectRefused(`/journeys/${id}/reconsiderations`, { referralId: 'NRM-2024-0001', decisionEventId, requestedOn: '2024-04-01' }, 'RECONSIDERATION_WINDOW_CLOSED');
-    const asked = await api.post(`/journeys/${id}/reconsiderations`, { referralId: 'NRM-2024-0001', decisionEventId, requestedOn: '2024-03-31' });
+    const asked = await app.api.post(`/journeys/${id}/reconsiderations`, { referralId: 'NRM-2024-0001', decisionEventId, requestedOn: '2024-03-31' });
     expect(asked.status).toBe(201);
   });
 

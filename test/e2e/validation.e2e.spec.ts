@@ -1,25 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { client, startApp, temporaryDataDir, RunningApp } from '../support/running-app';
+import { useRunningApp } from '../support/running-app';
 import { identification } from '../support/journey-requests';
 
 describe('bad input: 400 naming each field and rule, nothing appended', () => {
-  const data = temporaryDataDir();
-  let running: RunningApp;
-  let api: ReturnType<typeof client>;
-  beforeAll(async () => {
-    running = await startApp(data.dir, { BODY_LIMIT_BYTES: '4096', READ_YOUR_WRITES_TIMEOUT_MS: '200' });
-    api = client(running.url);
-  });
-  afterAll(async () => {
-    await running.stop();
-    data.remove();
-  });
+  const app = useRunningApp({ BODY_LIMIT_BYTES: '4096', READ_YOUR_WRITES_TIMEOUT_MS: '200' });
 
   async function expect400(path: string, body: unknown) {
-    const head = await api.head();
-    const response = await api.post(path, body);
+    const head = await app.api.head();
+    const response = await app.api.post(path, body);
     expect(response.status).toBe(400);
-    expect(await api.head()).toBe(head);
+    expect(await app.api.head()).toBe(head);
     return response.body;
   }
 
@@ -43,7 +33,7 @@ describe('bad input: 400 naming each field and rule, nothing appended', () => {
   });
 
   it('refuses answers on a follow-up where no contact was made, and requires them where it was', async () => {
-    const { body: created } = await api.post('/journeys', identification());
+    const { body: created } = await app.api.post('/journeys', identification());
     const noContact = await expect400(`/journeys/${created.journeyId}/follow-ups`, { occurredAt: '2024-05-01', monthsSinceExit: 1, contactMade: false, housing: 'stable' });
     expect(noContact.errors).toEqual([expect.objectContaining({ field: 'housing', rule: 'absentWithoutContact' })]);
     const contact = await expect400(`/journeys/${created.journeyId}/follow-ups`, { occurredAt: '2024-05-01', monthsSinceExit: 1, contactMade: true });
@@ -57,26 +47,26 @@ describe('bad input: 400 naming each field and rule, nothing appended', () => {
 
   it('refuses a journey id that is not a UUID, and a malformed If-Match', async () => {
     expect((await expect400('/journeys/not-a-uuid/consents', {})).errors[0].field).toBe('id');
-    const response = await api.post(`/journeys/${randomUUID()}/consents`, { occurredAt: '2024-01-08', scope: 'nrm_referral', given: true, interpreterUsed: false }, { 'if-match': 'yesterday' });
+    const response = await app.api.post(`/journeys/${randomUUID()}/consents`, { occurredAt: '2024-01-08', scope: 'nrm_referral', given: true, interpreterUsed: false }, { 'if-match': 'yesterday' });
     expect(response.status).toBe(400);
     expect(response.body.errors[0].field).toBe('If-Match');
   });
 
   it('refuses a body over BODY_LIMIT_BYTES with 413', async () => {
-    const response = await api.post('/journeys', identification({ personalDetails: { notes: 'x'.repeat(5000) } }));
+    const response = await app.api.post('/journeys', identification({ personalDetails: { notes: 'x'.repeat(5000) } }));
     expect(response.status).toBe(413);
     expect(response.body.code).toBe('BODY_TOO_LARGE');
   });
 
   it('answers 503 with Retry-After when a read waits for a position not reached in time', async () => {
-    const response = await api.get(`/journeys?minPosition=999999`);
+    const response = await app.api.get(`/journeys?minPosition=999999`);
     expect(response.status).toBe(503);
     expect(response.headers.get('retry-after')).toBe('1');
     expect(response.body.code).toBe('NOT_YET_PROJECTED');
   });
 
   it('serves the OpenAPI document with every route', async () => {
-    const doc = await api.get('/docs/openapi.json');
+    const doc = await app.api.get('/docs/openapi.json');
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining([
       '/journeys', '/journeys/{id}', '/journeys/{id}/consents', '/journeys/{id}/duty-to-notify', '/journeys/{id}/circumstances',

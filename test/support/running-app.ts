@@ -50,3 +50,29 @@ export function client(baseUrl: string) {
     head: async () => (await call('GET', '/health')).body.eventStore.headPosition as string | null,
   };
 }
+
+/**
+ * Starts the app on a fresh data folder before the tests of this file and removes both
+ * after. The returned context is live: `restart()` replaces `app` and `api` in place.
+ */
+export function useRunningApp(env: Record<string, string> = {}) {
+  const data = temporaryDataDir();
+  const context = {
+    app: undefined as unknown as RunningApp,
+    api: undefined as unknown as ReturnType<typeof client>,
+    async restart() {
+      await context.app.stop();
+      await start();
+    },
+  };
+  const start = async () => {
+    context.app = await startApp(data.dir, env);
+    context.api = client(context.app.url);
+  };
+  beforeAll(start);
+  afterAll(async () => {
+    await context.app?.stop();
+    data.remove();
+  });
+  return context;
+}

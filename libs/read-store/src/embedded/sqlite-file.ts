@@ -1,0 +1,139 @@
+/**
+ * The SQLite side of the embedded read store: one table of documents keyed by
+ * (collection, `_id` key text), plus the collections that exist and their index declarations.
+ * `seq` (the rowid) preserves natural order: an update keeps its row, a re-insert gets a new one.
+ */
+import Database from 'better-sqlite3';
+import type { IndexDefinition } from './indexes';
+
+const SCHEMA_VERSION = 1;
+
+/** One collection's part of a commit. */
+export interface CommitBatch {
+  collection: string;
+  /** Record the collection as existing (its first write). */
+  create: boolean;
+  /** In application order; `json` null deletes, `reinserted` moves the row to the end. */
+  rows: Array<{ key: string; json: string | null; reinserted: boolean }>;
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    collections: db.prepare('SELECT name FROM collections').pluck(),
+    indexes: db.prepare('SELECT collection, spec FROM indexes ORDER BY rowid'),
+    documents: db.prepare('SELECT id, doc FROM documents INDEXED BY documents_in_order WHERE collection = ? ORDER BY seq').raw(),
+    createCollection: db.prepare('INSERT OR IGNORE INTO collections (name) VALUES (?)'),
+    upsert: db.prepare(
+      'INSERT INTO documents (collection, id, doc) VALUES (?, ?, ?) ON CONFLICT (collection, id) DO UPDATE SET doc = excluded.doc',
+    ),
+    insert: db.prepare('INSERT INTO documents (collection, id, doc) VALUES (?, ?, ?)'),
+    delete: db.prepare('DELETE FROM documents WHERE collection = ? AND id = ?'),
+    insertIndex: db.prepare('INSERT INTO indexes (collection, name, spec) VALUES (?, ?, ?)'),
+    dropDocuments: db.prepare('DELETE FROM documents WHERE collection = ?'),
+    dropIndexes: db.prepare('DELETE FROM indexes WHERE collection = ?'),
+    dropCollection: db.prepare('DELETE FROM collections WHERE name = ?'),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+export class SqliteFile {
+  private readonly db: Database.Database;
+  private readonly statements: Statements;
+  private readonly commitBatches: (batches: CommitBatch[]) => void;
+
+  constructor(path: string) {
+    this.db = new Database(path);
+    try {
+      // One process owns the file: the in-memory mirror would go stale behind another writer,
+      // so a second process fails at open ("database is locked") instead of reading stale data.
+      this.db.pragma('locking_mode = EXCLUSIVE');
+      this.db.pragma('journal_mode = WAL');
+      // FULL: a committed projection batch (documents + checkpoint) survives power loss too.
+      this.db.pragma('synchronous = FULL');
+      this.migrate();
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
+    this.statements = prepareStatements(this.db);
+    const s = this.statements;
+    this.commitBatches = this.db.transaction((batches: CommitBatch[]) => {
+      for (const { collection, create, rows } of batches) {
+        if (create) s.createCollection.run(collection);
+        for (const { key, json, reinserted } of rows) {
+          if (json === null || reinserted) s.delete.run(collection, key);
+          if (json === null) continue;
+          if (reinserted) s.insert.run(collection, key, json);
+          else s.upsert.run(collection, key, json);
+        }
+      }
+    });
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    if (version > SCHEMA_VERSION) {
+      throw new Error(`read store file has schema version ${version}; this code knows up to ${SCHEMA_VERSION}`);
+    }
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS documents (
+        seq INTEGER PRIMARY KEY,
+        collection TEXT NOT NULL,
+        id TEXT NOT NULL,
+        doc TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX IF NOT EXISTS documents_by_id ON documents (collection, id);
+      -- Entries are ordered by (collection, rowid): loads read in natural order without a sort.
+      CREATE INDEX IF NOT EXISTS documents_in_order ON documents (collection);
+      CREATE TABLE IF NOT EXISTS indexes (
+        collection TEXT NOT NULL,
+        name TEXT NOT NULL,
+        spec TEXT NOT NULL,
+        PRIMARY KEY (collection, name)
+      );
+      PRAGMA user_version = ${SCHEMA_VERSION};
+    `);
+  }
+
+  collections(): string[] {
+    return this.statements.collections.all() as string[];
+  }
+
+  indexes(): Array<{ collection: string; definition: IndexDefinition }> {
+    return (this.statements.indexes.all() as Array<{ collection: string; spec: string }>).map((row) => ({
+      collection: row.collection,
+      definition: JSON.parse(row.spec) as IndexDefinition,
+    }));
+  }
+
+  /** `[id key, document JSON]` rows of a collection in natural order. */
+  documents(collection: string): Array<[string, string]> {
+    return this.statements.documents.all(collection) as Array<[string, string]>;
+  }
+
+  /** Writes all batches in one SQLite transaction (all or nothing). */
+  commit(batches: CommitBatch[]): void {
+    this.commitBatches(batches);
+  }
+
+  addIndexes(collection: string, definitions: readonly IndexDefinition[]): void {
+    this.db.transaction(() => {
+      this.statements.createCollection.run(collection);
+      for (const d of definitions) this.statements.insertIndex.run(collection, d.name, JSON.stringify(d));
+    })();
+  }
+
+  drop(collection: string): void {
+    this.db.transaction(() => {
+      this.statements.dropDocuments.run(collection);
+      this.statements.dropIndexes.run(collection);
+      this.statements.dropCollection.run(collection);
+    })();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,2 @@
+export * from './read-store.port';
+export { SqliteReadStore, type SqliteReadStoreOptions } from './embedded/sqlite-read-store';
