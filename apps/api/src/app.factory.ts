@@ -4,14 +4,23 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 import { ErrorFilter } from './http/error.filter';
+import { closeStores, openEmbeddedStores } from './infrastructure/embedded-stores';
 import { StrictValidationPipe } from './http/validation.pipe';
 
 /** Builds the whole application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  const stores = openEmbeddedStores(config);
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: loggerLevels(config.logLevel),
-  });
+  let app: NestFastifyApplication;
+  try {
+    app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, stores), adapter, {
+      logger: loggerLevels(config.logLevel),
+      abortOnError: false,
+    });
+  } catch (error) {
+    await closeStores(stores);
+    throw error;
+  }
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from './config';
 import { HealthController } from './health/health.controller';
+import type { Stores } from './infrastructure/embedded-stores';
 import { StoresModule } from './infrastructure/stores.module';
 import { JourneysController } from './journeys/journeys.controller';
 import { GetJourneyHandler } from './journeys/reading/get-journey.query';
@@ -10,10 +11,10 @@ import { RecordJourneyStepHandler } from './journeys/recording/record-journey-st
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, stores: Stores): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StoresModule.embedded(config)],
+      imports: [CqrsModule.forRoot(), StoresModule.with(config, stores)],
       controllers: [JourneysController, HealthController],
       providers: [RecordJourneyStepHandler, GetJourneyHandler, ListJourneysHandler],
     };

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config';
 import { StoreLockedError } from '../../../libs/event-store/src/errors';
+import { ReadStoreLockedError } from '../../../libs/read-store/src/embedded/sqlite-file';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Configuration and lock problems are the operator's to fix: say so plainly, no stack.
-  if (error instanceof ConfigError || error instanceof StoreLockedError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof StoreLockedError || error instanceof ReadStoreLockedError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

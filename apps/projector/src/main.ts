@@ -4,6 +4,7 @@ import { loadConfig, ConfigError } from '../../api/src/config';
 import { SqliteEventStore } from '../../../libs/event-store/src/embedded/sqlite-event-store';
 import { StoreLockedError } from '../../../libs/event-store/src/errors';
 import { SqliteReadStore } from '../../../libs/read-store/src/embedded/sqlite-read-store';
+import { ReadStoreLockedError } from '../../../libs/read-store/src/embedded/sqlite-file';
 import { Projector } from './projector';
 
 /**
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof StoreLockedError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof StoreLockedError || error instanceof ReadStoreLockedError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

@@ -1,2 +1,3 @@
 export * from './read-store.port';
 export { SqliteReadStore, type SqliteReadStoreOptions } from './embedded/sqlite-read-store';
+export { ReadStoreLockedError } from './embedded/sqlite-file';

@@ -1,16 +1,15 @@
 import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { SqliteEventStore } from '../../../../libs/event-store/src/embedded/sqlite-event-store';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
-import { SqliteReadStore } from '../../../../libs/read-store/src/embedded/sqlite-read-store';
 import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
 import { Projector } from '../../../projector/src/projector';
 import type { AppConfig } from '../config';
+import { closeStores, Stores } from './embedded-stores';
 import { APP_CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
 
 /**
- * Binds the ports to adapters. The embedded default: an SQLite event store and read store in
- * DATA_DIR, with the projector running inside this process. (EventStoreDB and MongoDB
- * adapters plug in here by configuration.)
+ * Binds the ports to opened stores and runs the projector inside this process (the embedded
+ * default: SQLite event store and read store in DATA_DIR; EventStoreDB and MongoDB adapters
+ * plug in by configuration). The module owns the stores from then on and closes them.
  */
 @Global()
 @Module({})
@@ -24,13 +23,13 @@ export class StoresModule implements OnApplicationBootstrap, OnApplicationShutdo
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  static embedded(config: AppConfig): DynamicModule {
+  static with(config: AppConfig, stores: Stores): DynamicModule {
     return {
       module: StoresModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
-        { provide: EVENT_STORE, useFactory: () => SqliteEventStore.open({ directory: config.dataDir }) },
-        { provide: READ_STORE, useFactory: () => SqliteReadStore.open({ directory: config.dataDir }) },
+        { provide: EVENT_STORE, useValue: stores.events },
+        { provide: READ_STORE, useValue: stores.readStore },
         {
           provide: PROJECTOR,
           inject: [EVENT_STORE, READ_STORE],
@@ -49,7 +48,6 @@ export class StoresModule implements OnApplicationBootstrap, OnApplicationShutdo
   /** Projections stop first (their last batch commits), then the stores close. */
   async onApplicationShutdown(): Promise<void> {
     await this.projector.stop();
-    await this.readStore.close();
-    await this.events.close();
+    await closeStores({ events: this.events, readStore: this.readStore });
   }
 }

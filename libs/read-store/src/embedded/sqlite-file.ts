@@ -37,13 +37,28 @@ function prepareStatements(db: Database.Database) {
 
 type Statements = ReturnType<typeof prepareStatements>;
 
+/** The read store's file is held by another process: only one may open a data folder. */
+export class ReadStoreLockedError extends Error {
+  readonly type = 'read_store_locked' as const;
+  constructor(readonly path: string) {
+    super(
+      `The read store at ${path} is in use by another process. ` +
+        'Only one process may open a data folder: stop the other one or choose another DATA_DIR.',
+    );
+    this.name = 'ReadStoreLockedError';
+  }
+}
+
+/** How long to wait for another connection's lock before giving up (it is held for life). */
+const LOCK_WAIT_MS = 200;
+
 export class SqliteFile {
   private readonly db: Database.Database;
   private readonly statements: Statements;
   private readonly commitBatches: (batches: CommitBatch[]) => void;
 
   constructor(path: string) {
-    this.db = new Database(path);
+    this.db = new Database(path, { timeout: LOCK_WAIT_MS });
     try {
       // One process owns the file: the in-memory mirror would go stale behind another writer,
       // so a second process fails at open ("database is locked") instead of reading stale data.
@@ -51,9 +66,12 @@ export class SqliteFile {
       this.db.pragma('journal_mode = WAL');
       // FULL: a committed projection batch (documents + checkpoint) survives power loss too.
       this.db.pragma('synchronous = FULL');
+      // Take the lock now, not at the first write, so a second process is refused at open.
+      this.db.exec('BEGIN EXCLUSIVE; COMMIT');
       this.migrate();
     } catch (error) {
       this.db.close();
+      if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new ReadStoreLockedError(path);
       throw error;
     }
     this.statements = prepareStatements(this.db);

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeReadStoreContract } from '../testing/read-store.contract';
+import { ReadStoreLockedError } from './sqlite-file';
 import { SqliteReadStore } from './sqlite-read-store';
 
 const tempDirs: string[] = [];
@@ -132,6 +133,13 @@ describe('SqliteReadStore (embedded only)', () => {
     } finally {
       intruder.close();
     }
+  });
+
+  it('refuses a second open of the same folder at once, with a message an operator can act on', () => {
+    const started = Date.now();
+    expect(() => SqliteReadStore.open({ directory: dir })).toThrow(ReadStoreLockedError);
+    expect(() => SqliteReadStore.open({ directory: dir })).toThrow(/in use by another process/);
+    expect(Date.now() - started).toBeLessThan(2000);
   });
 
   it('refuses use of a transaction handle after the transaction ended, and use of a closed store', async () => {
