@@ -52,11 +52,12 @@ export function addMonths(date: CalendarDate, months: number): CalendarDate {
   return fromDayNumber(Math.round(Date.UTC(year, month, Math.min(d, lastDay)) / MS_PER_DAY));
 }
 
+// Built once: constructing an Intl.DateTimeFormat costs far more than formatting with it.
+const UK_DATE = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** The date in the United Kingdom (Europe/London) at an instant given as ISO 8601. */
 export function ukDateOf(instant: string): CalendarDate {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit',
-  }).formatToParts(new Date(instant));
+  const parts = UK_DATE.formatToParts(new Date(instant));
   const part = (type: string) => parts.find((p) => p.type === type)!.value;
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
