@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
 import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -11,10 +11,9 @@ import { GetJourney } from './reading/get-journey.query';
 import { ListJourneys } from './reading/list-journeys.query';
 import { JourneyStepRecorded, RecordJourneyStep } from './recording/record-journey-step.command';
 import * as Steps from './steps';
-import { Inject } from '@nestjs/common';
-import { APP_CONFIG } from '../infrastructure/tokens';
 import type { AppConfig } from '../config';
 import { ValidationFailed } from '../errors';
+import { APP_CONFIG } from '../infrastructure/tokens';
 
 const Id = () => Param('id', new ParseUUIDPipe({ exceptionFactory: () => new ValidationFailed([{ field: 'id', rule: 'isUuid', message: 'id must be a journey id (UUID)' }]) }));
 
