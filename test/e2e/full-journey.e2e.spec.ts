@@ -1,3 +1,4 @@
+import { describeOnEachEventStore } from '../support/event-store-backends';
 import { client, startApp, temporaryDataDir, RunningApp } from '../support/running-app';
 import { consent, decision, exit, identification, referral } from '../support/journey-requests';
 
@@ -5,7 +6,7 @@ import { consent, decision, exit, identification, referral } from '../support/jo
  * A support worker records a whole journey over HTTP, including a re-referral with an
  * overturned decision; the app restarts on the same data folder and nothing is lost.
  */
-describe('a journey recorded end to end over HTTP, surviving a restart', () => {
+describeOnEachEventStore('a journey recorded end to end over HTTP, surviving a restart', (env) => {
   const data = temporaryDataDir();
   let running: RunningApp;
   let journeyId: string;
@@ -16,7 +17,7 @@ describe('a journey recorded end to end over HTTP, surviving a restart', () => {
   });
 
   it('records every step and answers with revision, position and ETag', async () => {
-    running = await startApp(data.dir);
+    running = await startApp(data.dir, env());
     const api = client(running.url);
     const worker = { 'x-user-id': 'worker-7', 'x-organisation-id': 'met-police' };
     const created = await api.post('/journeys', identification(), worker);
@@ -106,7 +107,7 @@ describe('a journey recorded end to end over HTTP, surviving a restart', () => {
     const before = await api.get(`/journeys/${journeyId}`);
     const headBefore = await api.head();
     await running.stop();
-    running = await startApp(data.dir);
+    running = await startApp(data.dir, env());
     const after = client(running.url);
     expect(await after.head()).toBe(headBefore);
     const journey = await after.get(`/journeys/${journeyId}?minPosition=${headBefore}`);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { describeOnEachEventStore } from '../support/event-store-backends';
 import { useRunningApp } from '../support/running-app';
 import { consent, decision, exit, identification, referral } from '../support/journey-requests';
 
@@ -6,8 +7,8 @@ import { consent, decision, exit, identification, referral } from '../support/jo
  * Every invariant of DOMAIN.md, broken over HTTP: a 422 with the rule's stable code and a
  * sentence, and nothing appended (the event store's head does not move).
  */
-describe('broken rules are refused with 422 and append nothing', () => {
-  const app = useRunningApp();
+describeOnEachEventStore('broken rules are refused with 422 and append nothing', (env) => {
+  const app = useRunningApp(env);
 
   /** Records the given steps on a new journey and returns its id. */
   async function journeyWith(steps: Array<[string, unknown]>, identify = identification()): Promise<string> {

@@ -55,7 +55,7 @@ export function client(baseUrl: string) {
  * Starts the app on a fresh data folder before the tests of this file and removes both
  * after. The returned context is live: `restart()` replaces `app` and `api` in place.
  */
-export function useRunningApp(env: Record<string, string> = {}) {
+export function useRunningApp(env: Record<string, string> | (() => Record<string, string>) = {}) {
   const data = temporaryDataDir();
   const context = {
     app: undefined as unknown as RunningApp,
@@ -66,7 +66,7 @@ export function useRunningApp(env: Record<string, string> = {}) {
     },
   };
   const start = async () => {
-    context.app = await startApp(data.dir, env);
+    context.app = await startApp(data.dir, typeof env === 'function' ? env() : env);
     context.api = client(context.app.url);
   };
   beforeAll(start);

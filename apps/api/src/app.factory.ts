@@ -4,12 +4,12 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 import { ErrorFilter } from './http/error.filter';
-import { closeStores, openEmbeddedStores } from './infrastructure/embedded-stores';
+import { closeStores, openStores } from './infrastructure/stores';
 import { StrictValidationPipe } from './http/validation.pipe';
 
 /** Builds the whole application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const stores = openEmbeddedStores(config);
+  const stores = openStores(config);
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
   let app: NestFastifyApplication;
   try {

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from './config';
 import { HealthController } from './health/health.controller';
-import type { Stores } from './infrastructure/embedded-stores';
+import type { Stores } from './infrastructure/stores';
 import { StoresModule } from './infrastructure/stores.module';
 import { JourneysController } from './journeys/journeys.controller';
 import { GetJourneyHandler } from './journeys/reading/get-journey.query';

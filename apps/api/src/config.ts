@@ -14,11 +14,16 @@ export interface AppConfig {
   readYourWritesTimeoutMs: number;
   /** Events the projector applies per read-store transaction, at most. */
   projectorBatchSize: number;
+  /** First and longest wait before a projection resubscribes after its subscription failed. */
+  projectorRetryMinMs: number;
+  projectorRetryMaxMs: number;
   /** Retries of an unconditional command whose stream moved between load and append. */
   commandConflictRetries: number;
   /** Largest caseload page. */
   maxPageSize: number;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** EventStoreDB connection string; absent means the embedded event store in dataDir. */
+  eventStoreConnectionString?: string;
 }
 
 export class ConfigError extends Error {
@@ -50,10 +55,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     readYourWritesTimeoutMs: int('READ_YOUR_WRITES_TIMEOUT_MS', 5000, 0, 60_000),
     projectorBatchSize: int('PROJECTOR_BATCH_SIZE', 500, 1, 100_000),
-    commandConflictRetries: int('COMMAND_CONFLICT_RETRIES', 3, 0, 100),
+    projectorRetryMinMs: int('PROJECTOR_RETRY_MIN_MS', 100, 1, 60_000),
+    projectorRetryMaxMs: int('PROJECTOR_RETRY_MAX_MS', 5000, 1, 600_000),
+    commandConflictRetries: int('COMMAND_CONFLICT_RETRIES', 10, 0, 100),
     maxPageSize: int('MAX_PAGE_SIZE', 200, 1, 10_000),
     logLevel,
+    eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
   };
+  const esdb = config.eventStoreConnectionString;
+  if (esdb !== undefined && !/^esdb(\+discover)?:\/\//.test(esdb)) {
+    problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover:// (see docs/eventstoredb.md)');
+  }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** The projector's part of the configuration. */
+export function projectorOptions(config: AppConfig) {
+  return { batchSize: config.projectorBatchSize, retryMinMs: config.projectorRetryMinMs, retryMaxMs: config.projectorRetryMaxMs };
 }

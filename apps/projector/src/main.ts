@@ -1,30 +1,27 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { loadConfig, ConfigError } from '../../api/src/config';
-import { SqliteEventStore } from '../../../libs/event-store/src/embedded/sqlite-event-store';
+import { ConfigError, loadConfig, projectorOptions } from '../../api/src/config';
+import { closeStores, openStores } from '../../api/src/infrastructure/stores';
 import { StoreLockedError } from '../../../libs/event-store/src/errors';
-import { SqliteReadStore } from '../../../libs/read-store/src/embedded/sqlite-read-store';
 import { ReadStoreLockedError } from '../../../libs/read-store/src/embedded/sqlite-file';
 import { Projector } from './projector';
 
 /**
- * The projector as its own process. In production (EventStoreDB and MongoDB) it runs beside
- * the API processes. On the embedded default the API runs the projector itself, and this
- * process can only open the data folder while the API is stopped (one writer per folder):
- * use it to catch read models up offline.
+ * The projector as its own process, on the stores the configuration names. In production
+ * (EventStoreDB, and MongoDB read models) it runs beside the API processes. On the embedded
+ * default the API runs the projector itself, and this process can only open the data folder
+ * while the API is stopped (one process per folder): use it to catch read models up offline.
  */
 async function main(): Promise<void> {
   const logger = new Logger('Projector');
   const config = loadConfig();
-  const events = SqliteEventStore.open({ directory: config.dataDir });
-  const readStore = SqliteReadStore.open({ directory: config.dataDir });
-  const projector = new Projector(events, readStore, config.projectorBatchSize);
+  const stores = openStores(config);
+  const projector = new Projector(stores.events, stores.readStore, projectorOptions(config));
   await projector.start();
-  logger.log(`Projecting from ${config.dataDir}: ${projector.status().map((s) => s.name).join(', ')}`);
+  logger.log(`Projecting ${projector.status().map((s) => s.name).join(', ')} into ${config.dataDir}`);
   const stop = async () => {
     await projector.stop();
-    await readStore.close();
-    await events.close();
+    await closeStores(stores);
     process.exit(0);
   };
   process.once('SIGINT', stop);

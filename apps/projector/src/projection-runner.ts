@@ -10,40 +10,69 @@ export interface ProjectionStatus {
   /** Last position applied, or null before the first event. */
   position: string | null;
   caughtUp: boolean;
+  /** False once the projection itself failed (a poison event); it stays stopped until restarted. */
   running: boolean;
+  /** False while the subscription is lost and being re-established. */
+  connected: boolean;
   lastError: { message: string; position: string } | null;
+  /** Why the subscription was last lost, and how many attempts to resubscribe since. */
+  reconnect: { attempts: number; error: string } | null;
+}
+
+export interface RunnerOptions {
+  batchSize: number;
+  /** First wait before resubscribing after the subscription failed; doubles up to retryMaxMs. */
+  retryMinMs: number;
+  retryMaxMs: number;
+}
+
+/** The projection itself threw: unlike a lost subscription, retrying would fail again. */
+class ProjectionFailed extends Error {
+  constructor(
+    cause: unknown,
+    readonly position: bigint | undefined,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+  }
 }
 
 /**
  * Runs one projection: a catch-up subscription from its checkpoint, applied in batches.
  * Each batch's documents and the new checkpoint commit in one read-store transaction, and a
  * document already at or past an event's position is left alone, so neither a crash nor a
- * replay can double-count.
+ * replay can double-count. A lost subscription (the event store went away) is re-established
+ * with exponential backoff from the last committed checkpoint: the uncommitted batch is simply
+ * delivered again. A projection that throws stops itself only.
  */
 export class ProjectionRunner<D extends { _id: string }> {
   private position: bigint | undefined;
   private caughtUp = false;
   private subscription?: Subscription;
   private loop?: Promise<void>;
+  private stopped = false;
+  private connected = false;
+  private wakeFromBackoff?: () => void;
   private lastError: ProjectionStatus['lastError'] = null;
+  private reconnect: ProjectionStatus['reconnect'] = null;
   private readonly waiters = new Set<{ position: bigint; resolve: () => void }>();
 
   constructor(
     private readonly projection: DocumentProjection<D>,
     private readonly events: EventStore,
     private readonly readStore: ReadStore,
-    private readonly batchSize: number,
+    private readonly options: RunnerOptions,
     private readonly clock: () => string = () => new Date().toISOString(),
   ) {}
 
   async start(): Promise<void> {
     await this.readStore.ensureIndexes(this.projection.collection, this.projection.indexes);
     this.position = await readCheckpoint(this.readStore, this.projection.name);
-    this.subscription = this.events.subscribeToAll({ after: this.position });
-    this.loop = this.consume(this.subscription);
+    this.loop = this.run();
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.wakeFromBackoff?.();
     await this.subscription?.close();
     await this.loop;
   }
@@ -55,7 +84,9 @@ export class ProjectionRunner<D extends { _id: string }> {
       position: this.position?.toString() ?? null,
       caughtUp: this.caughtUp,
       running: this.loop !== undefined && this.lastError === null,
+      connected: this.connected,
       lastError: this.lastError,
+      reconnect: this.reconnect,
     };
   }
 
@@ -69,24 +100,68 @@ export class ProjectionRunner<D extends { _id: string }> {
     });
   }
 
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      const subscription = (this.subscription = this.events.subscribeToAll({ after: this.position }));
+      this.connected = true;
+      try {
+        await this.consume(subscription);
+      } catch (error) {
+        if (error instanceof ProjectionFailed) {
+          this.lastError = { message: error.message, position: String(error.position ?? this.position) };
+          return;
+        }
+        const attempts = (this.reconnect?.attempts ?? 0) + 1;
+        this.reconnect = { attempts, error: error instanceof Error ? error.message : String(error) };
+      }
+      this.connected = false;
+      this.caughtUp = false;
+      await subscription.close().catch(() => undefined);
+      if (this.stopped) return;
+      await this.backoff(this.retryDelay());
+    }
+  }
+
+  /** Exponential in the attempts since the last progress: min, 2·min, 4·min ... up to max. */
+  private retryDelay(): number {
+    const attempts = this.reconnect?.attempts ?? 1;
+    return Math.min(this.options.retryMinMs * 2 ** Math.min(attempts - 1, 30), this.options.retryMaxMs);
+  }
+
+  /** Delivers events until the subscription ends; throws ProjectionFailed if the projection throws. */
   private async consume(subscription: Subscription): Promise<void> {
     let batch: StoredEvent[] = [];
-    try {
-      for await (const message of subscription) {
-        if (message.kind === 'event') {
-          batch.push(message.event);
-          if (batch.length < this.batchSize) continue;
-        } else {
-          this.caughtUp = true;
-        }
-        await this.apply(batch);
-        batch = [];
+    for await (const message of subscription) {
+      if (message.kind === 'event') {
+        batch.push(message.event);
+        if (batch.length < this.options.batchSize) continue;
+      } else {
+        this.caughtUp = true;
       }
+      await this.applyOrFail(batch);
+      batch = [];
+    }
+    if (this.stopped) await this.applyOrFail(batch);
+  }
+
+  private async applyOrFail(batch: StoredEvent[]): Promise<void> {
+    try {
       await this.apply(batch);
     } catch (error) {
-      // A poison event stops this projection only; its position and error show in status.
-      this.lastError = { message: error instanceof Error ? error.message : String(error), position: String(batch[0]?.position ?? this.position) };
+      throw new ProjectionFailed(error, batch[0]?.position);
     }
+    // Progress after a reconnect: the next loss starts its backoff afresh.
+    if (batch.length > 0) this.reconnect = null;
+  }
+
+  private backoff(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeFromBackoff = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private async apply(batch: StoredEvent[]): Promise<void> {

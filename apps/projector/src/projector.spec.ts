@@ -37,7 +37,7 @@ describe('the projector', () => {
   let readStore: SqliteReadStore;
   const runners: ProjectionRunner<any>[] = [];
   const runner = (store: ReadStore = readStore, batchSize = 3) => {
-    const r = new ProjectionRunner(journeyProjection, events, store, batchSize, () => '2024-06-01T00:00:00Z');
+    const r = new ProjectionRunner(journeyProjection, events, store, { batchSize, retryMinMs: 10, retryMaxMs: 100 }, () => '2024-06-01T00:00:00Z');
     runners.push(r);
     return r;
   };

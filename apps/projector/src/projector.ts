@@ -1,14 +1,14 @@
 import type { EventStore } from '../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../libs/read-store/src/read-store.port';
 import { ALL_PROJECTIONS } from '../../../projections';
-import { ProjectionRunner, ProjectionStatus } from './projection-runner';
+import { ProjectionRunner, ProjectionStatus, RunnerOptions } from './projection-runner';
 
 /** Runs every projection, each with its own subscription and checkpoint. */
 export class Projector {
   private readonly runners: Map<string, ProjectionRunner<any>>;
 
-  constructor(events: EventStore, readStore: ReadStore, batchSize: number) {
-    this.runners = new Map(ALL_PROJECTIONS.map((p) => [p.name, new ProjectionRunner(p, events, readStore, batchSize)]));
+  constructor(events: EventStore, readStore: ReadStore, options: RunnerOptions) {
+    this.runners = new Map(ALL_PROJECTIONS.map((p) => [p.name, new ProjectionRunner(p, events, readStore, options)]));
   }
 
   async start(): Promise<void> {

@@ -104,6 +104,12 @@ export interface Subscription extends AsyncIterable<SubscriptionMessage> {
 
 export interface EventStore {
   /**
+   * True when positions count events, gap-free (the embedded store), so that
+   * `head - position` is a lag in events. EventStoreDB positions are log offsets: false.
+   */
+  readonly gapFreePositions: boolean;
+
+  /**
    * Appends events atomically to one stream if it is where `expected` says.
    * @throws WrongExpectedRevisionError when it is not (nothing is appended).
    * @throws IdempotencyKeyReusedError when `claim.key` was already used with another request hash.

@@ -22,11 +22,13 @@ export class HealthController {
     const eventStore = await probe(async () => ({ headPosition: (await this.events.headPosition())?.toString() ?? null }));
     const readStore = await probe(async () => ({ collections: (await this.readStore.listCollections()).length }));
     const head = eventStore.status === 'up' && eventStore.headPosition !== null ? BigInt(eventStore.headPosition as string) : undefined;
-    const projections = this.projector.status().map((p) => ({
-      ...p,
-      // Embedded positions are gap-free, so the difference is the number of events behind.
-      lagEvents: head === undefined ? 0 : Number(head - (p.position === null ? -1n : BigInt(p.position))),
-    }));
+    const projections = this.projector.status().map((p) => {
+      const position = p.position === null ? -1n : BigInt(p.position);
+      const behind = head !== undefined && head > position;
+      // Only gap-free positions count events; EventStoreDB's are log offsets.
+      const lagEvents = this.events.gapFreePositions ? (head === undefined ? 0 : Number(head - position)) : null;
+      return { ...p, behind, lagEvents };
+    });
     const healthy = eventStore.status === 'up' && readStore.status === 'up' && projections.every((p) => p.running);
     reply.status(healthy ? 200 : 503);
     return { status: healthy ? 'ok' : 'degraded', eventStore, readStore, projections };

@@ -44,6 +44,10 @@ export class ErrorFilter implements ExceptionFilter {
       reply.header('Retry-After', String(error.retryAfterSeconds));
       return { statusCode: 503, code: error.code, message: error.message };
     }
+    if (isStoreUnavailable(error)) {
+      reply.header('Retry-After', '1');
+      return { statusCode: 503, code: 'EVENT_STORE_UNAVAILABLE', message: 'The event store cannot be reached; nothing was recorded. Retry shortly.' };
+    }
     const parsing = this.fromBodyParsing(error);
     if (parsing) return parsing;
     if (error instanceof HttpException) return this.fromHttpException(error);
@@ -65,4 +69,17 @@ export class ErrorFilter implements ExceptionFilter {
     const codes: Record<number, string> = { 400: 'BAD_REQUEST', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
     return { statusCode: status, code: codes[status] ?? `HTTP_${status}`, message: error.message };
   }
+}
+
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+/**
+ * The event store could not be reached or did not answer in time: the EventStoreDB client's
+ * error types, or the raw gRPC status it rejects an append with while the server is down.
+ */
+function isStoreUnavailable(error: unknown): boolean {
+  const { type, code, metadata } = (error ?? {}) as { type?: unknown; code?: unknown; metadata?: unknown };
+  if (type === 'unavailable' || type === 'deadline-exceeded') return true;
+  return metadata !== undefined && (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED);
 }

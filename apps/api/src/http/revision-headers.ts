@@ -19,7 +19,7 @@ export function parseIfMatch(header: string | undefined): bigint | undefined {
 /** Parses a minimum position from `?minPosition=` or `X-Min-Position`. */
 export function parseMinPosition(value: string | undefined): bigint | undefined {
   if (value === undefined || value === '') return undefined;
-  if (!/^\d{1,19}$/.test(value)) {
+  if (!/^\d{1,40}$/.test(value)) {
     throw new ValidationFailed([{ field: 'minPosition', rule: 'position', message: 'minPosition must be a non-negative integer (a position from a command response)' }]);
   }
   return BigInt(value);

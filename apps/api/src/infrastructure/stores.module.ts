@@ -2,8 +2,8 @@ import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, 
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
 import { Projector } from '../../../projector/src/projector';
-import type { AppConfig } from '../config';
-import { closeStores, Stores } from './embedded-stores';
+import { AppConfig, projectorOptions } from '../config';
+import { closeStores, Stores } from './stores';
 import { APP_CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
 
 /**
@@ -33,7 +33,7 @@ export class StoresModule implements OnApplicationBootstrap, OnApplicationShutdo
         {
           provide: PROJECTOR,
           inject: [EVENT_STORE, READ_STORE],
-          useFactory: (events: EventStore, readStore: ReadStore) => new Projector(events, readStore, config.projectorBatchSize),
+          useFactory: (events: EventStore, readStore: ReadStore) => new Projector(events, readStore, projectorOptions(config)),
         },
       ],
       exports: [APP_CONFIG, EVENT_STORE, READ_STORE, PROJECTOR],

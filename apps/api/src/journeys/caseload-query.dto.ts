@@ -16,6 +16,6 @@ export class CaseloadQueryDto {
   @ApiPropertyOptional({ minimum: 1, default: 50 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) pageSize?: number;
   @ApiPropertyOptional({ description: 'Wait until the read model has applied this position (from a command response)' })
   @IsOptional()
-  @Matches(/^\d{1,19}$/)
+  @Matches(/^\d{1,40}$/)
   minPosition?: string;
 }

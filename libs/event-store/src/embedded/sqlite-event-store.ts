@@ -77,6 +77,7 @@ function expectationHolds(expected: ExpectedRevision, actual: bigint | 'no_strea
 
 /** EventStore on a local SQLite file. Create it with {@link SqliteEventStore.open}. */
 export class SqliteEventStore implements EventStore {
+  readonly gapFreePositions = true;
   private closed = false;
   private head: GlobalPosition | undefined;
   private readonly statements: Statements;

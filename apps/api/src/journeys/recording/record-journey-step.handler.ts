@@ -39,6 +39,7 @@ export class RecordJourneyStepHandler implements ICommandHandler<RecordJourneySt
       } catch (error) {
         const retry = await this.afterFailedAppend(error, step, attempt);
         if (retry !== 'retry') return retry;
+        await jitter(attempt);
       }
     }
   }
@@ -73,4 +74,9 @@ export class RecordJourneyStepHandler implements ICommandHandler<RecordJourneySt
 
 function recorded(journeyId: string, result: AppendResult, replayed: boolean): JourneyStepRecorded {
   return { journeyId, revision: result.nextExpectedRevision, position: result.position, replayed };
+}
+
+/** A short random pause before deciding again, so that writers who lost the same race spread out. */
+function jitter(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attempt, 50)));
 }
