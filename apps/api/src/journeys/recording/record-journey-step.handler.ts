@@ -9,7 +9,7 @@ import type { AppendResult, EventStore, IdempotencyClaim } from '../../../../../
 import type { AppConfig } from '../../config';
 import { ConcurrencyConflict, IdempotencyKeyReused, JourneyNotFound } from '../../errors';
 import { APP_CONFIG, EVENT_STORE } from '../../infrastructure/tokens';
-import { toEventsToAppend, toRecordedJourneyEvents } from './journey-stream';
+import { toEventsToAppend, toRecordedJourneyEvents, uuidFrom } from './journey-stream';
 import { JourneyStepRecorded, RecordJourneyStep } from './record-journey-step.command';
 
 /** Load the journey, fold it, decide, append with the expected revision. Nothing else. */
@@ -24,7 +24,8 @@ export class RecordJourneyStepHandler implements ICommandHandler<RecordJourneySt
     const earlier = await this.earlierResult(step.idempotency);
     if (earlier) return earlier;
     const streamId = journeyStreamId(step.journeyId);
-    const commandId = randomUUID();
+    // With an Idempotency-Key, a retried request is the same command, with the same event ids.
+    const commandId = step.idempotency ? uuidFrom(`idempotency-key/${step.idempotency.key}`) : randomUUID();
     for (let attempt = 0; ; attempt++) {
       const stored = await this.store.readStream(streamId);
       const revision = stored.length ? stored[stored.length - 1].revision : undefined;
