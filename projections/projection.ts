@@ -28,3 +28,12 @@ export interface DocumentProjection<D extends { _id: string }> {
   /** The new document; null deletes it. Must be pure and deterministic. */
   evolve(document: D | null, event: ProjectedEvent): D | null;
 }
+
+/**
+ * A global position as documents store it: 40 decimal digits, zero-padded, so that string
+ * order is numeric order on every backend (MongoDB compares strings, not bigints) and no
+ * position, however large (EventStoreDB packs two 64-bit numbers), is rounded as a JS number.
+ */
+export function sortablePosition(position: bigint): string {
+  return position.toString().padStart(40, '0');
+}

@@ -88,8 +88,8 @@ export interface JourneyDocument {
   episodes: EpisodeView[];
   services: C.CareService[];
   totalCareCostPence: number;
-  /** Last event applied: its global position and stream revision (guards against replays). */
-  lastPosition: number;
+  /** Last event applied: its global position (sortablePosition) and stream revision; guards against replays. */
+  lastPosition: string;
   lastRevision: number;
   lastRecordedAt: string;
 }

@@ -19,7 +19,7 @@ describe('journey projection', () => {
     const doc = project(identified(), consented(), referred('2024-01-09'));
     expect(doc).toMatchObject({
       _id: 'j-1', stage: 'awaiting_reasonable_grounds', awaiting: 'reasonable_grounds', waitingSince: '2024-01-09',
-      reasonableGroundsTargetOn: '2024-01-16', attentionFrom: '2024-01-16', region: 'London', lastPosition: 102, lastRevision: 2,
+      reasonableGroundsTargetOn: '2024-01-16', attentionFrom: '2024-01-16', region: 'London', lastPosition: '102'.padStart(40, '0'), lastRevision: 2,
     });
   });
 

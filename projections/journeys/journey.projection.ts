@@ -4,14 +4,15 @@ import { FOLLOW_UP_MILESTONES } from '../../libs/domain/src/codes';
 import { journeyIdOfStream, JOURNEY_STREAM_PREFIX } from '../../libs/domain/src/events';
 import { reasonableGroundsTargetDate, recoveryPeriodEnds, REASONABLE_GROUNDS_TARGET_WORKING_DAYS } from '../../libs/domain/src/policy';
 import { regionOf } from '../../libs/domain/src/police-force-areas';
-import type { DocumentProjection, ProjectedEvent } from '../projection';
+import { sortablePosition, type DocumentProjection, type ProjectedEvent } from '../projection';
 import type { DecisionView, EpisodeView, JourneyDocument } from './journey.document';
 import { summarise } from './journey.summary';
 
 /** The journey read model (`journeys`): one document per person, for support workers' caseloads. */
 export const journeyProjection: DocumentProjection<JourneyDocument> = {
   name: 'journeys',
-  version: 1,
+  // 2: lastPosition became a sortable string (was a JS number, which rounds large positions).
+  version: 2,
   collection: 'journeys',
   indexes: [
     { key: { organisationId: 1, stage: 1 }, name: 'organisation_stage' },
@@ -25,7 +26,7 @@ export const journeyProjection: DocumentProjection<JourneyDocument> = {
     if (!next) return null;
     return {
       ...summarise(next),
-      lastPosition: Number(event.position),
+      lastPosition: sortablePosition(event.position),
       lastRevision: Number(event.revision),
       lastRecordedAt: event.metadata.recordedAt,
     };
@@ -119,7 +120,7 @@ function identified(data: Extract<ProjectedEvent, { type: 'VictimIdentified' }>[
     episodes: [],
     services: [],
     totalCareCostPence: 0,
-    lastPosition: -1,
+    lastPosition: '',
     lastRevision: -1,
     lastRecordedAt: '',
   };

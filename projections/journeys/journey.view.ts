@@ -45,6 +45,7 @@ export function viewJourney(doc: JourneyDocument, today: CalendarDate): JourneyV
   const followUpsDue = doc.stage === 'exited' ? (current?.followUpsPending ?? []).filter((p) => p.dueOn <= today) : [];
   return {
     ...fields,
+    lastPosition: doc.lastPosition ? BigInt(doc.lastPosition).toString() : doc.lastPosition,
     status: statusOf(doc, today),
     asOf: today,
     waiting: waitOf(doc, today),

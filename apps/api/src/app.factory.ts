@@ -9,7 +9,7 @@ import { StrictValidationPipe } from './http/validation.pipe';
 
 /** Builds the whole application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  const stores = openStores(config);
+  const stores = await openStores(config);
   const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
   let app: NestFastifyApplication;
   try {

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import type { AppConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { ProjectionsController } from './projections/projections.controller';
 import type { Stores } from './infrastructure/stores';
 import { StoresModule } from './infrastructure/stores.module';
 import { JourneysController } from './journeys/journeys.controller';
@@ -15,7 +16,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StoresModule.with(config, stores)],
-      controllers: [JourneysController, HealthController],
+      controllers: [JourneysController, HealthController, ProjectionsController],
       providers: [RecordJourneyStepHandler, GetJourneyHandler, ListJourneysHandler],
     };
   }

@@ -24,6 +24,14 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug';
   /** EventStoreDB connection string; absent means the embedded event store in dataDir. */
   eventStoreConnectionString?: string;
+  /** MongoDB connection string; absent means the embedded read store in dataDir. */
+  mongodbUri?: string;
+  /** Run the projector inside the API process (the embedded default), or leave it to its own process. */
+  projectorInProcess: boolean;
+  /** How long a collection replaced by a rebuild stays readable for reads already under way. */
+  projectionRetireAfterMs: number;
+  /** How often the projector publishes status and looks for rebuild requests. */
+  projectorHeartbeatMs: number;
 }
 
 export class ConfigError extends Error {
@@ -45,6 +53,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     }
     return value;
   };
+  const bool = (name: string, fallback: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    problems.push(`${name} must be true or false (got "${raw}")`);
+    return fallback;
+  };
   const logLevels = ['error', 'warn', 'log', 'debug'] as const;
   const logLevel = (env.LOG_LEVEL ?? 'log') as AppConfig['logLevel'];
   if (!logLevels.includes(logLevel)) problems.push(`LOG_LEVEL must be one of ${logLevels.join(', ')} (got "${env.LOG_LEVEL}")`);
@@ -61,7 +76,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxPageSize: int('MAX_PAGE_SIZE', 200, 1, 10_000),
     logLevel,
     eventStoreConnectionString: env.EVENTSTORE_CONNECTION_STRING || undefined,
+    mongodbUri: env.MONGODB_URI || undefined,
+    projectorInProcess: bool('PROJECTOR_IN_PROCESS', true),
+    projectionRetireAfterMs: int('PROJECTION_RETIRE_AFTER_MS', 30_000, 0, 3_600_000),
+    projectorHeartbeatMs: int('PROJECTOR_HEARTBEAT_MS', 2000, 0, 600_000),
   };
+  if (config.mongodbUri !== undefined && !/^mongodb(\+srv)?:\/\//.test(config.mongodbUri)) {
+    problems.push('MONGODB_URI must start with mongodb:// or mongodb+srv:// (see docs/mongodb.md)');
+  }
+  if (!config.projectorInProcess && !config.mongodbUri) {
+    problems.push('PROJECTOR_IN_PROCESS=false needs MONGODB_URI: the embedded read store belongs to one process');
+  }
   const esdb = config.eventStoreConnectionString;
   if (esdb !== undefined && !/^esdb(\+discover)?:\/\//.test(esdb)) {
     problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover:// (see docs/eventstoredb.md)');
@@ -72,5 +97,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 
 /** The projector's part of the configuration. */
 export function projectorOptions(config: AppConfig) {
-  return { batchSize: config.projectorBatchSize, retryMinMs: config.projectorRetryMinMs, retryMaxMs: config.projectorRetryMaxMs };
+  return {
+    batchSize: config.projectorBatchSize,
+    retryMinMs: config.projectorRetryMinMs,
+    retryMaxMs: config.projectorRetryMaxMs,
+    retireAfterMs: config.projectionRetireAfterMs,
+    // Status is published for API processes only when they do not run the projector themselves.
+    heartbeatMs: config.mongodbUri ? config.projectorHeartbeatMs : 0,
+  };
 }

@@ -15,10 +15,10 @@ import { Projector } from './projector';
 async function main(): Promise<void> {
   const logger = new Logger('Projector');
   const config = loadConfig();
-  const stores = openStores(config);
+  const stores = await openStores(config);
   const projector = new Projector(stores.events, stores.readStore, projectorOptions(config));
   await projector.start();
-  logger.log(`Projecting ${projector.status().map((s) => s.name).join(', ')} into ${config.dataDir}`);
+  logger.log(`Projecting ${(await projector.status()).map((s) => s.name).join(', ')} into ${config.dataDir}`);
   const stop = async () => {
     await projector.stop();
     await closeStores(stores);

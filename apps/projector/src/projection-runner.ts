@@ -1,12 +1,14 @@
 import type { EventStore, StoredEvent, Subscription } from '../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../libs/read-store/src/read-store.port';
-import type { DocumentProjection } from '../../../projections/projection';
+import { sortablePosition, type DocumentProjection } from '../../../projections/projection';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { toProjectedEvent } from './projected-events';
 
 export interface ProjectionStatus {
   name: string;
   version: number;
+  /** The physical collection this run writes. */
+  collection: string;
   /** Last position applied, or null before the first event. */
   position: string | null;
   caughtUp: boolean;
@@ -21,6 +23,8 @@ export interface ProjectionStatus {
 
 export interface RunnerOptions {
   batchSize: number;
+  /** Where this run writes: the physical collection, whose name is also its checkpoint's id. */
+  collection?: string;
   /** First wait before resubscribing after the subscription failed; doubles up to retryMaxMs. */
   retryMinMs: number;
   retryMaxMs: number;
@@ -64,10 +68,20 @@ export class ProjectionRunner<D extends { _id: string }> {
     private readonly clock: () => string = () => new Date().toISOString(),
   ) {}
 
+  /** The physical collection this run writes (and the id of its checkpoint). */
+  get collection(): string {
+    return this.options.collection ?? this.projection.collection;
+  }
+
   async start(): Promise<void> {
-    await this.readStore.ensureIndexes(this.projection.collection, this.projection.indexes);
-    this.position = await readCheckpoint(this.readStore, this.projection.name);
+    await this.readStore.ensureIndexes(this.collection, this.projection.indexes);
+    this.position = await readCheckpoint(this.readStore, this.collection);
     this.loop = this.run();
+  }
+
+  /** Resolves when the run has first reached the head of the log. */
+  async caughtUpOnce(): Promise<void> {
+    while (!this.caughtUp && !this.stopped && this.lastError === null) await new Promise((r) => setTimeout(r, 20));
   }
 
   async stop(): Promise<void> {
@@ -81,6 +95,7 @@ export class ProjectionRunner<D extends { _id: string }> {
     return {
       name: this.projection.name,
       version: this.projection.version,
+      collection: this.collection,
       position: this.position?.toString() ?? null,
       caughtUp: this.caughtUp,
       running: this.loop !== undefined && this.lastError === null,
@@ -148,7 +163,7 @@ export class ProjectionRunner<D extends { _id: string }> {
     try {
       await this.apply(batch);
     } catch (error) {
-      throw new ProjectionFailed(error, batch[0]?.position);
+      throw error instanceof ProjectionFailed ? error : new ProjectionFailed(error, batch[0]?.position);
     }
     // Progress after a reconnect: the next loss starts its backoff afresh.
     if (batch.length > 0) this.reconnect = null;
@@ -168,21 +183,35 @@ export class ProjectionRunner<D extends { _id: string }> {
     if (batch.length === 0) return;
     const last = batch[batch.length - 1].position;
     await this.readStore.withTransaction(async (tx) => {
-      const documents = tx.collection<D>(this.projection.collection);
-      const changed = new Map<string, D | null>();
-      for (const stored of batch) {
+      const documents = tx.collection<D>(this.collection);
+      const projected = batch.flatMap((stored) => {
         const event = toProjectedEvent(stored);
         const id = event && this.projection.documentId(event);
-        if (!event || id === undefined) continue;
-        const current = changed.has(id) ? changed.get(id)! : await documents.findOne({ _id: id });
-        if (current && (current as { lastPosition?: number }).lastPosition! >= Number(event.position)) continue;
-        changed.set(id, this.projection.evolve(current, event));
+        return event && id !== undefined ? [{ event, id }] : [];
+      });
+      // One read for every document the batch touches (one round trip on MongoDB).
+      const ids = [...new Set(projected.map((p) => p.id))];
+      const loaded = ids.length ? await documents.find({ _id: { $in: ids } }) : [];
+      const changed = new Map<string, D | null>(loaded.map((doc) => [doc._id, doc]));
+      const touched = new Set<string>();
+      for (const { event, id } of projected) {
+        const current = changed.get(id) ?? null;
+        const applied = (current as { lastPosition?: string } | null)?.lastPosition;
+        if (applied !== undefined && applied >= sortablePosition(event.position)) continue;
+        try {
+          changed.set(id, this.projection.evolve(current, event));
+        } catch (error) {
+          throw new ProjectionFailed(error, event.position); // the poison event itself, not its batch
+        }
+        touched.add(id);
       }
-      for (const [id, doc] of changed) {
-        if (doc) await documents.replaceOne({ _id: id }, doc, { upsert: true });
-        else await documents.deleteOne({ _id: id });
-      }
-      await writeCheckpoint(tx, this.projection.name, this.projection.version, last, this.clock());
+      // One round trip for the batch's documents (bulkWrite), then the checkpoint, in one transaction.
+      const writes = [...touched].map((id) => {
+        const doc = changed.get(id);
+        return doc ? { replaceOne: { filter: { _id: id }, replacement: doc, upsert: true } } : { deleteOne: { filter: { _id: id } } };
+      });
+      if (writes.length > 0) await documents.bulkWrite(writes);
+      await writeCheckpoint(tx, this.collection, this.projection.version, last, this.clock());
     });
     this.position = last;
     for (const waiter of this.waiters) {

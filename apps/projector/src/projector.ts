@@ -1,32 +1,216 @@
+import { Logger } from '@nestjs/common';
 import type { EventStore } from '../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../libs/read-store/src/read-store.port';
 import { ALL_PROJECTIONS } from '../../../projections';
+import type { DocumentProjection } from '../../../projections/projection';
+import { CATALOG, CatalogEntry, PROJECTION_STATUS, physicalCollection, readCatalogEntry } from './projection-catalog';
+import { CHECKPOINTS } from './checkpoints';
 import { ProjectionRunner, ProjectionStatus, RunnerOptions } from './projection-runner';
 
-/** Runs every projection, each with its own subscription and checkpoint. */
-export class Projector {
-  private readonly runners: Map<string, ProjectionRunner<any>>;
+export interface ProjectorOptions extends Omit<RunnerOptions, 'collection'> {
+  /** How often status is published to the read store and rebuild requests are looked for (0: never). */
+  heartbeatMs?: number;
+  /** How long a replaced collection stays readable after a switch, for reads already under way. */
+  retireAfterMs?: number;
+  projections?: ReadonlyArray<DocumentProjection<any>>;
+  clock?: () => string;
+}
 
-  constructor(events: EventStore, readStore: ReadStore, options: RunnerOptions) {
-    this.runners = new Map(ALL_PROJECTIONS.map((p) => [p.name, new ProjectionRunner(p, events, readStore, options)]));
+export type ProjectionReport = ProjectionStatus & { serving: string; rebuilding: ProjectionStatus | null };
+
+/**
+ * Runs every projection, each with its own subscription and checkpoint, and manages their
+ * lifecycle. A projection whose version went up since its collection was built is rebuilt
+ * into a new collection while the old one keeps serving reads; a rebuild can also be asked
+ * for. When the new collection has caught up, the catalog switches to it in one write, and
+ * the old one is dropped after `retireAfterMs`, once no read can still be using it.
+ */
+export class Projector {
+  private readonly logger = new Logger('Projector');
+  private readonly projections: ReadonlyArray<DocumentProjection<any>>;
+  private readonly live = new Map<string, ProjectionRunner<any>>();
+  private readonly rebuilds = new Map<string, { runner: ProjectionRunner<any>; done: Promise<void> }>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private stopped = false;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly readStore: ReadStore,
+    private readonly options: ProjectorOptions,
+  ) {
+    this.projections = options.projections ?? ALL_PROJECTIONS;
   }
 
   async start(): Promise<void> {
-    for (const runner of this.runners.values()) await runner.start();
+    for (const projection of this.projections) {
+      const entry = await this.catalogEntry(projection);
+      await this.dropRetired(entry);
+      if (entry.version > projection.version) {
+        throw new Error(`Read model ${projection.name} was built by version ${entry.version} of its projection; this code has version ${projection.version}. Run the newer code, or rebuild.`);
+      }
+      if (entry.version === projection.version) await this.startLive(projection, entry.collection);
+      else void this.rebuild(projection.name).catch((error) => this.logger.error(String(error)));
+    }
+    if (this.options.heartbeatMs) this.heartbeat(this.options.heartbeatMs, (this.options.clock ?? now)());
+  }
+
+  /**
+   * Publishes status for API processes that do not run the projector, and starts the rebuilds
+   * they asked for (a rebuildRequestedAt newer than when this process started or last looked).
+   */
+  private heartbeat(everyMs: number, since: string): void {
+    const timer = setTimeout(async () => {
+      this.timers.delete(timer);
+      let seen = since;
+      try {
+        for (const report of await this.status()) {
+          await this.readStore.collection(PROJECTION_STATUS).replaceOne({ _id: report.name }, { _id: report.name, ...report, publishedAt: (this.options.clock ?? now)() }, { upsert: true });
+        }
+        for (const entry of await this.readStore.collection<CatalogEntry>(CATALOG).find({ rebuildRequestedAt: { $gt: since } })) {
+          seen = entry.rebuildRequestedAt! > seen ? entry.rebuildRequestedAt! : seen;
+          void this.rebuild(entry._id).catch((error) => this.logger.error(String(error)));
+        }
+      } catch (error) {
+        this.logger.warn(`Heartbeat failed: ${error}`);
+      }
+      if (!this.stopped) this.heartbeat(everyMs, seen);
+    }, everyMs);
+    this.timers.add(timer);
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.runners.values()].map((r) => r.stop()));
+    this.stopped = true;
+    for (const timer of this.timers) clearTimeout(timer);
+    await Promise.all([...this.live.values(), ...[...this.rebuilds.values()].map((r) => r.runner)].map((r) => r.stop()));
   }
 
-  status(): ProjectionStatus[] {
-    return [...this.runners.values()].map((r) => r.status());
+  /**
+   * Rebuilds a projection from the start of the log into a new collection; the current one
+   * serves (and, when it was built by this version, keeps projecting) until the switch.
+   * Resolves when the switch is done.
+   */
+  rebuild(name: string): Promise<void> {
+    const running = this.rebuilds.get(name);
+    if (running) return running.done;
+    const projection = this.projectionNamed(name);
+    const target = physicalCollection(projection, projection.version, (this.options.clock ?? now)().replace(/\D/g, '').slice(0, 17));
+    const runner = this.runner(projection, target);
+    const done = this.buildAndSwitch(projection, runner).finally(() => this.rebuilds.delete(name));
+    this.rebuilds.set(name, { runner, done });
+    return done;
   }
 
-  /** Waits until `projection` has applied `position` (read-your-writes); false on timeout. */
-  waitFor(projection: string, position: bigint, timeoutMs: number): Promise<boolean> {
-    const runner = this.runners.get(projection);
-    if (!runner) throw new Error(`Unknown projection ${projection}`);
-    return runner.waitFor(position, timeoutMs);
+  async status(): Promise<ProjectionReport[]> {
+    const reports: ProjectionReport[] = [];
+    for (const projection of this.projections) {
+      const entry = await readCatalogEntry(this.readStore, projection.name);
+      const live = this.live.get(projection.name);
+      const rebuilding = this.rebuilds.get(projection.name)?.runner.status() ?? null;
+      const base = live?.status() ?? rebuilding ?? idle(projection);
+      reports.push({ ...base, serving: entry?.collection ?? projection.collection, rebuilding });
+    }
+    return reports;
   }
+
+  /**
+   * Waits until `projection`'s serving collection has applied `position` (read-your-writes).
+   * Waits in short slices on whichever run is live, so a wait spanning a switch follows it
+   * (and a wait during a version-bump rebuild, when no run is live, waits for the switch).
+   */
+  async waitFor(projection: string, position: bigint, timeoutMs: number): Promise<boolean> {
+    this.projectionNamed(projection);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) return false;
+      const runner = this.live.get(projection);
+      if (runner && (await runner.waitFor(position, Math.min(remaining, 100)))) return true;
+      if (!runner) await new Promise((r) => setTimeout(r, Math.min(remaining, 50)));
+    }
+  }
+
+  private async buildAndSwitch(projection: DocumentProjection<any>, runner: ProjectionRunner<any>): Promise<void> {
+    await this.readStore.dropCollection(runner.collection);
+    await this.readStore.collection(CHECKPOINTS).deleteOne({ _id: runner.collection });
+    await runner.start();
+    this.logger.log(`Rebuilding ${projection.name} (version ${projection.version}) into ${runner.collection}`);
+    await runner.caughtUpOnce();
+    const failure = runner.status().lastError;
+    if (this.stopped || failure) {
+      await runner.stop();
+      if (failure) throw new Error(`Rebuild of ${projection.name} failed at position ${failure.position}: ${failure.message}`);
+      return;
+    }
+    const previous = await this.catalogEntry(projection);
+    const switched: CatalogEntry = {
+      _id: projection.name, version: projection.version, collection: runner.collection, switchedAt: (this.options.clock ?? now)(),
+      retired: [...previous.retired, previous.collection].filter((c) => c !== runner.collection),
+    };
+    await this.readStore.collection<CatalogEntry>(CATALOG).replaceOne({ _id: projection.name }, switched, { upsert: true });
+    const old = this.live.get(projection.name);
+    this.live.set(projection.name, runner);
+    await old?.stop();
+    this.logger.log(`${projection.name} now served by ${runner.collection}`);
+    this.scheduleRetirement(switched);
+  }
+
+  private async startLive(projection: DocumentProjection<any>, collection: string): Promise<void> {
+    const runner = this.runner(projection, collection);
+    this.live.set(projection.name, runner);
+    await runner.start();
+  }
+
+  private runner(projection: DocumentProjection<any>, collection: string): ProjectionRunner<any> {
+    const { batchSize, retryMinMs, retryMaxMs } = this.options;
+    return new ProjectionRunner(projection, this.events, this.readStore, { batchSize, retryMinMs, retryMaxMs, collection }, this.options.clock);
+  }
+
+  /** The catalog entry, created on first start as the projection's first build. */
+  private async catalogEntry(projection: DocumentProjection<any>): Promise<CatalogEntry> {
+    const existing = await readCatalogEntry(this.readStore, projection.name);
+    if (existing) return existing;
+    // Data from before the catalog existed was built by version 1 into the plain collection name.
+    const collections = await this.readStore.listCollections();
+    const version = collections.includes(projection.collection) ? 1 : projection.version;
+    const entry: CatalogEntry = { _id: projection.name, version, collection: physicalCollection(projection, version), switchedAt: (this.options.clock ?? now)(), retired: [] };
+    await this.readStore.collection<CatalogEntry>(CATALOG).replaceOne({ _id: projection.name }, entry, { upsert: true });
+    return entry;
+  }
+
+  private scheduleRetirement(entry: CatalogEntry): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      void this.dropRetired(entry).catch((error) => this.logger.warn(`Could not drop retired collections of ${entry._id}: ${error}`));
+    }, this.options.retireAfterMs ?? 30_000);
+    this.timers.add(timer);
+  }
+
+  private async dropRetired(entry: CatalogEntry): Promise<void> {
+    if (entry.retired.length === 0) return;
+    for (const collection of entry.retired) {
+      await this.readStore.dropCollection(collection);
+      await this.readStore.collection(CHECKPOINTS).deleteOne({ _id: collection });
+    }
+    await this.readStore.collection<CatalogEntry>(CATALOG).updateOne({ _id: entry._id }, { $pullAll: { retired: entry.retired } });
+  }
+
+  private projectionNamed(name: string): DocumentProjection<any> {
+    const projection = this.projections.find((p) => p.name === name);
+    if (!projection) throw new UnknownProjection(name);
+    return projection;
+  }
+}
+
+export class UnknownProjection extends Error {
+  readonly code = 'PROJECTION_NOT_FOUND';
+  constructor(readonly projection: string) {
+    super(`There is no projection ${projection}.`);
+    this.name = 'UnknownProjection';
+  }
+}
+
+const now = () => new Date().toISOString();
+
+function idle(projection: DocumentProjection<any>): ProjectionStatus {
+  return { name: projection.name, version: projection.version, collection: projection.collection, position: null, caughtUp: false, running: false, connected: false, lastError: null, reconnect: null };
 }

@@ -37,6 +37,19 @@ export interface DeleteResult {
   deletedCount: number;
 }
 
+/** One write of an ordered bulkWrite, in MongoDB's shape. */
+export type BulkWriteOperation<T extends Document = Document> =
+  | { replaceOne: { filter: Filter; replacement: T; upsert?: boolean } }
+  | { updateOne: { filter: Filter; update: UpdateDocument; upsert?: boolean } }
+  | { deleteOne: { filter: Filter } };
+
+export interface BulkWriteResult {
+  matchedCount: number;
+  modifiedCount: number;
+  upsertedCount: number;
+  deletedCount: number;
+}
+
 /** Index declaration, as MongoDB's createIndex takes it. */
 export interface IndexSpec {
   key: Record<string, 1 | -1>;
@@ -57,6 +70,17 @@ export interface Collection<T extends Document = Document> {
   updateMany(filter: Filter, update: UpdateDocument, options?: UpdateOptions): Promise<UpdateResult>;
   deleteOne(filter: Filter): Promise<DeleteResult>;
   deleteMany(filter: Filter): Promise<DeleteResult>;
+  /**
+   * Ordered writes in one call (MongoDB's bulkWrite with ordered: true): applied in order,
+   * stopping at the first error. Inside a transaction, all or none commit with it. Outside one,
+   * as in MongoDB, the writes before a failing one stay applied.
+   *
+   * An empty list writes nothing and returns zero counts (the MongoDB driver would throw).
+   * A malformed operation (an update without operators, a replacement with them, an unknown
+   * kind) is refused before anything is written, as the driver refuses the whole batch.
+   * @throws BulkWriteError when a write fails: it carries the counts of the writes before it.
+   */
+  bulkWrite(operations: ReadonlyArray<BulkWriteOperation<T>>): Promise<BulkWriteResult>;
 }
 
 /** Collections whose writes commit together when the transaction's work resolves. */
@@ -89,11 +113,33 @@ export interface ReadStore {
 /** A write would break `_id` or a unique index (MongoDB error code 11000). */
 export class DuplicateKeyError extends Error {
   readonly code = 11000;
+  /** @param options.cause the adapter's own error (e.g. the driver's), kept for diagnostics. */
   constructor(
     readonly collection: string,
     readonly key: unknown,
+    options?: ErrorOptions,
   ) {
-    super(`E11000 duplicate key error collection: ${collection} dup key: ${JSON.stringify(key)}`);
+    super(`E11000 duplicate key error collection: ${collection} dup key: ${JSON.stringify(key)}`, options);
     this.name = 'DuplicateKeyError';
+  }
+}
+
+/**
+ * An ordered bulkWrite stopped at `index` (MongoDB's MongoBulkWriteError, first write error).
+ * `result` counts the writes before it; `cause` is the failing write's own error (e.g. a
+ * DuplicateKeyError), whose `code` this error repeats.
+ */
+export class BulkWriteError extends Error {
+  readonly code: number | undefined;
+  constructor(
+    readonly result: BulkWriteResult,
+    readonly index: number,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(`bulkWrite stopped at operation ${index}: ${reason}`, { cause });
+    this.name = 'BulkWriteError';
+    const code = (cause as { code?: unknown } | null)?.code;
+    this.code = typeof code === 'number' ? code : undefined;
   }
 }

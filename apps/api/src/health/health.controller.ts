@@ -3,8 +3,9 @@ import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
-import type { Projector } from '../../../projector/src/projector';
+import type { ProjectionMonitor } from '../projections/projection-monitor';
 import { EVENT_STORE, PROJECTOR, READ_STORE } from '../infrastructure/tokens';
+import { withLag } from '../projections/projection-reports';
 
 /** Liveness and readiness in one: each store answers, and how far behind each projection is. */
 @ApiTags('operations')
@@ -13,7 +14,7 @@ export class HealthController {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-    @Inject(PROJECTOR) private readonly projector: Projector,
+    @Inject(PROJECTOR) private readonly projector: ProjectionMonitor,
   ) {}
 
   @Get()
@@ -21,15 +22,8 @@ export class HealthController {
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const eventStore = await probe(async () => ({ headPosition: (await this.events.headPosition())?.toString() ?? null }));
     const readStore = await probe(async () => ({ collections: (await this.readStore.listCollections()).length }));
-    const head = eventStore.status === 'up' && eventStore.headPosition !== null ? BigInt(eventStore.headPosition as string) : undefined;
-    const projections = this.projector.status().map((p) => {
-      const position = p.position === null ? -1n : BigInt(p.position);
-      const behind = head !== undefined && head > position;
-      // Only gap-free positions count events; EventStoreDB's are log offsets.
-      const lagEvents = this.events.gapFreePositions ? (head === undefined ? 0 : Number(head - position)) : null;
-      return { ...p, behind, lagEvents };
-    });
-    const healthy = eventStore.status === 'up' && readStore.status === 'up' && projections.every((p) => p.running);
+    const projections = await withLag(this.events, await this.projector.status());
+    const healthy = eventStore.status === 'up' && readStore.status === 'up' && projections.length > 0 && projections.every((p) => p.running || p.rebuilding !== null);
     reply.status(healthy ? 200 : 503);
     return { status: healthy ? 'ok' : 'degraded', eventStore, readStore, projections };
   }

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@n
 import type { FastifyReply } from 'fastify';
 import { JourneyRuleBroken } from '../../../../libs/domain/src/rules';
 import { ConcurrencyConflict, IdempotencyKeyReused, JourneyNotFound, NotYetProjected, ValidationFailed } from '../errors';
+import { UnknownProjection } from '../../../projector/src/projector';
 import { etag } from './revision-headers';
 
 interface ErrorBody {
@@ -27,7 +28,7 @@ export class ErrorFilter implements ExceptionFilter {
 
   private toBody(error: unknown, reply: FastifyReply): ErrorBody {
     if (error instanceof ValidationFailed) return { statusCode: 400, code: error.code, message: error.message, errors: error.problems };
-    if (error instanceof JourneyNotFound) return { statusCode: 404, code: error.code, message: error.message };
+    if (error instanceof JourneyNotFound || error instanceof UnknownProjection) return { statusCode: 404, code: error.code, message: error.message };
     if (error instanceof JourneyRuleBroken) {
       if (error.code === 'JOURNEY_NOT_IDENTIFIED') return { statusCode: 404, code: 'JOURNEY_NOT_FOUND', message: 'There is no such journey.' };
       return { statusCode: 422, code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };

@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Logger, Module, OnApplicationBootstrap, 
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
 import { Projector } from '../../../projector/src/projector';
+import { ProjectionMonitor, StoredProjectionMonitor } from '../projections/projection-monitor';
 import { AppConfig, projectorOptions } from '../config';
 import { closeStores, Stores } from './stores';
 import { APP_CONFIG, EVENT_STORE, PROJECTOR, READ_STORE } from './tokens';
@@ -19,7 +20,7 @@ export class StoresModule implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-    @Inject(PROJECTOR) private readonly projector: Projector,
+    @Inject(PROJECTOR) private readonly projector: ProjectionMonitor,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -33,7 +34,8 @@ export class StoresModule implements OnApplicationBootstrap, OnApplicationShutdo
         {
           provide: PROJECTOR,
           inject: [EVENT_STORE, READ_STORE],
-          useFactory: (events: EventStore, readStore: ReadStore) => new Projector(events, readStore, projectorOptions(config)),
+          useFactory: (events: EventStore, readStore: ReadStore): ProjectionMonitor =>
+            config.projectorInProcess ? new Projector(events, readStore, projectorOptions(config)) : new StoredProjectionMonitor(readStore),
         },
       ],
       exports: [APP_CONFIG, EVENT_STORE, READ_STORE, PROJECTOR],
@@ -41,13 +43,15 @@ export class StoresModule implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.projector.start();
-    this.logger.log(`Embedded stores in ${this.config.dataDir}; projector running in-process`);
+    if (this.projector instanceof Projector) await this.projector.start();
+    const events = this.config.eventStoreConnectionString ? 'EventStoreDB' : `embedded event store in ${this.config.dataDir}`;
+    const reads = this.config.mongodbUri ? 'MongoDB read models' : `embedded read store in ${this.config.dataDir}`;
+    this.logger.log(`${events}; ${reads}; projector ${this.projector instanceof Projector ? 'in this process' : 'in its own process'}`);
   }
 
   /** Projections stop first (their last batch commits), then the stores close. */
   async onApplicationShutdown(): Promise<void> {
-    await this.projector.stop();
+    if (this.projector instanceof Projector) await this.projector.stop();
     await closeStores({ events: this.events, readStore: this.readStore });
   }
 }

@@ -3,6 +3,7 @@ import { SqliteEventStore } from '../../../../libs/event-store/src/embedded/sqli
 import { EsdbEventStore } from '../../../../libs/event-store/src/eventstoredb/esdb-event-store';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
 import { SqliteReadStore } from '../../../../libs/read-store/src/embedded/sqlite-read-store';
+import { MongoReadStore } from '../../../../libs/read-store/src/mongodb/mongo-read-store';
 import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
 import type { AppConfig } from '../config';
 
@@ -16,17 +17,21 @@ export const PRODUCT_STREAM_PREFIXES = [JOURNEY_STREAM_PREFIX] as const;
 
 /**
  * Opens the stores the configuration names, before the application is built, so that a
- * data folder held by another process fails the start at once with a plain message.
- * EVENTSTORE_CONNECTION_STRING selects EventStoreDB; absent, the embedded SQLite store.
+ * data folder held by another process (or a MongoDB that is no replica set) fails the start
+ * at once with a plain message. EVENTSTORE_CONNECTION_STRING selects EventStoreDB and
+ * MONGODB_URI selects MongoDB; absent, the embedded SQLite stores in DATA_DIR.
  */
-export function openStores(config: AppConfig): Stores {
+export async function openStores(config: AppConfig): Promise<Stores> {
   const events: EventStore = config.eventStoreConnectionString
     ? EsdbEventStore.connect({ connectionString: config.eventStoreConnectionString, streamPrefixes: PRODUCT_STREAM_PREFIXES })
     : SqliteEventStore.open({ directory: config.dataDir });
   try {
-    return { events, readStore: SqliteReadStore.open({ directory: config.dataDir }) };
+    const readStore: ReadStore = config.mongodbUri
+      ? await MongoReadStore.connect({ uri: config.mongodbUri })
+      : SqliteReadStore.open({ directory: config.dataDir });
+    return { events, readStore };
   } catch (error) {
-    void events.close();
+    await events.close();
     throw error;
   }
 }

@@ -3,16 +3,19 @@
  * write runs as its own one-operation transaction, so it queues behind a running transaction
  * instead of interleaving with it.
  */
-import type {
-  Collection,
-  DeleteResult,
-  Document,
-  Filter,
-  FindOptions,
-  ReadStoreTransaction,
-  UpdateDocument,
-  UpdateOptions,
-  UpdateResult,
+import {
+  BulkWriteError,
+  type BulkWriteOperation,
+  type BulkWriteResult,
+  type Collection,
+  type DeleteResult,
+  type Document,
+  type Filter,
+  type FindOptions,
+  type ReadStoreTransaction,
+  type UpdateDocument,
+  type UpdateOptions,
+  type UpdateResult,
 } from '../read-store.port';
 import type { DocumentSource } from './collection-state';
 import { aggregateDocuments, countMatching, findDocuments } from './queries';
@@ -74,5 +77,25 @@ export class AutoCommitCollection<T extends Document = Document> implements Coll
 
   deleteMany(filter: Filter): Promise<DeleteResult> {
     return this.write((c) => c.deleteMany(filter));
+  }
+
+  /**
+   * One SQLite transaction for the whole batch. As MongoDB's ordered bulkWrite outside a
+   * transaction is not atomic, a failing write still commits the writes before it; the
+   * BulkWriteError is thrown after that commit.
+   */
+  async bulkWrite(operations: ReadonlyArray<BulkWriteOperation<T>>): Promise<BulkWriteResult> {
+    let failure: BulkWriteError | undefined;
+    const result = await this.write(async (c) => {
+      try {
+        return await c.bulkWrite(operations);
+      } catch (error) {
+        if (!(error instanceof BulkWriteError)) throw error; // malformed batch: nothing was written
+        failure = error;
+        return error.result;
+      }
+    });
+    if (failure) throw failure;
+    return result;
   }
 }

@@ -202,6 +202,19 @@ describe('SqliteReadStore (embedded only)', () => {
     await store.close();
   }, 120_000);
 
+  it('bulkWrites 500 replaceOne upserts of ~2 KB per withTransaction (the projector batch)', async () => {
+    const store = SqliteReadStore.open({ directory: tempDir() });
+    for (const [mode, shift] of [['inserts', 0], ['updates', 1]] as const) {
+      const started = performance.now();
+      for (let batch = 0; batch < 40; batch++) {
+        const operations = Array.from({ length: 500 }, (_, k) => batch * 500 + k).map((i) => ({ replaceOne: { filter: { _id: i }, replacement: journey(i + shift, 1500), upsert: true } }));
+        await store.withTransaction((tx) => tx.collection('bulk').bulkWrite(operations));
+      }
+      console.log(`bulkWrite replaceOne upserts (${mode}): ${((performance.now() - started) / 40).toFixed(1)} ms per 500`);
+    }
+    await store.close();
+  }, 120_000);
+
   it('finds with a filter and sort over 100,000 documents', async () => {
     const directory = tempDir();
     const store = SqliteReadStore.open({ directory });

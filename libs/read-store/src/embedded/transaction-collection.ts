@@ -5,6 +5,8 @@
  */
 import {
   DuplicateKeyError,
+  type BulkWriteOperation,
+  type BulkWriteResult,
   type Collection,
   type DeleteResult,
   type Document,
@@ -15,6 +17,7 @@ import {
   type UpdateResult,
 } from '../read-store.port';
 import { valuesEqual } from './bson-order';
+import { applyOrdered, checkBulkOperations, type BulkWriter } from './bulk-write';
 import { canonicalize, cloneValue, generateId, keyOf, type PlainObject } from './codec';
 import type { DocumentSource } from './collection-state';
 import type { CollectionOverlay } from './overlay';
@@ -87,6 +90,10 @@ export class TransactionCollection<T extends Document = Document> implements Col
   }
 
   async replaceOne(filter: Filter, replacement: T, options: UpdateOptions = {}): Promise<UpdateResult> {
+    return this.replace(filter, replacement, !!options.upsert);
+  }
+
+  private replace(filter: Filter, replacement: Document, upsert: boolean): UpdateResult {
     const next = prepareReplacement(replacement);
     const [match] = matchDocuments(this.overlay, filter, 1);
     if (match) {
@@ -98,7 +105,7 @@ export class TransactionCollection<T extends Document = Document> implements Col
       this.store(keyOf(match._id), doc);
       return { matchedCount: 1, modifiedCount: 1, upsertedId: null };
     }
-    if (!options.upsert) return { matchedCount: 0, modifiedCount: 0, upsertedId: null };
+    if (!upsert) return { matchedCount: 0, modifiedCount: 0, upsertedId: null };
     // Only the filter's _id carries over into a replacement upsert (manual: replaceOne, Upsert).
     const seed = upsertSeed(filter);
     if ('_id' in seed && '_id' in next && !valuesEqual(seed._id, next._id)) {
@@ -146,6 +153,23 @@ export class TransactionCollection<T extends Document = Document> implements Col
   async deleteMany(filter: Filter): Promise<DeleteResult> {
     return this.delete(filter, Infinity);
   }
+
+  /**
+   * Ordered bulkWrite: checks the whole batch, then applies it write by write. Writes before a
+   * failing one stay in this transaction's view; they commit only if the transaction does.
+   */
+  async bulkWrite(operations: ReadonlyArray<BulkWriteOperation<T>>): Promise<BulkWriteResult> {
+    checkBulkOperations(operations);
+    this.scope.overlay(this.name); // a finished transaction fails here, not as a failed write 0
+    return applyOrdered(operations, this.writer);
+  }
+
+  /** The synchronous single writes: no await per document in a batch of hundreds. */
+  private readonly writer: BulkWriter = {
+    replace: (filter, replacement, upsert) => this.replace(filter, replacement, upsert),
+    update: (filter, update, upsert) => this.update(filter, prepareUpdate(update), { upsert }, 1),
+    delete: (filter) => this.delete(filter, 1),
+  };
 
   private delete(filter: Filter, limit: number): DeleteResult {
     const matches = matchDocuments(this.overlay, filter, limit);

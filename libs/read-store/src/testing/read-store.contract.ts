@@ -10,6 +10,7 @@
  * The factory runs before every test; collection names are unique per test either way.
  */
 import { describeAggregationContract } from './aggregation.contract';
+import { describeBulkWriteContract } from './bulk-write.contract';
 import { useFreshStore, type ReadStoreFactory } from './contract-context';
 import { describeFilterContract } from './filters.contract';
 import { describeFindOptionsContract } from './find-options.contract';
@@ -30,5 +31,6 @@ export function describeReadStoreContract(adapterName: string, factory: ReadStor
     describeAggregationContract(ctx);
     describeValueContract(ctx);
     describeTransactionContract(ctx);
+    describeBulkWriteContract(ctx);
   });
 }
