@@ -128,7 +128,7 @@ function identified(data: Extract<ProjectedEvent, { type: 'VictimIdentified' }>[
 
 function newEpisode(number: number, referralId: string, referredOn: string, competentAuthority: EpisodeView['competentAuthority'], extra: Partial<EpisodeView>): EpisodeView {
   return {
-    number, referralId, referredOn, competentAuthority, ...extra,
+    number, referralId, referredOn, competentAuthority, ...withoutUndefined(extra),
     reasonableGroundsTargetOn: reasonableGroundsTargetDate(referredOn),
     decisions: [], needsAssessments: [], care: [], followUps: [], followUpsPending: [],
   };
@@ -143,7 +143,7 @@ function withDecision(e: EpisodeView, eventId: string, data: Extract<ProjectedEv
       ...e,
       decisions: [...e.decisions, decision],
       reasonableGrounds: { outcome, decidedAt, workingDays, withinTarget: workingDays <= REASONABLE_GROUNDS_TARGET_WORKING_DAYS },
-      recoveryPeriodEndsOn: outcome === 'positive' ? recoveryPeriodEnds(decidedAt) : undefined,
+      ...(outcome === 'positive' ? { recoveryPeriodEndsOn: recoveryPeriodEnds(decidedAt) } : {}),
     };
   }
   const rgDate = e.reasonableGrounds?.decidedAt ?? e.referredOn;

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { CliStores } from './cli-stores';
+import { ExportCommand } from './commands/export.command';
+import { ImportCommand } from './commands/import.command';
+import { RebuildCommand } from './commands/rebuild.command';
+import { ReplayCommand } from './commands/replay.command';
+import { SeedCommand } from './commands/seed.command';
+import { StatusCommand } from './commands/status.command';
+import { TokenCommand } from './commands/token.command';
+import { VerifyCommand } from './commands/verify.command';
+
+@Module({
+  providers: [CliStores, SeedCommand, StatusCommand, RebuildCommand, ReplayCommand, VerifyCommand, ExportCommand, ImportCommand, TokenCommand],
+})
+export class CliModule {}

@@ -1,0 +1,101 @@
+import { Command, CommandRunner, Option } from 'nest-commander';
+import { projectorOptions } from '../../../api/src/config';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
+import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
+import { DEMO_SEED, seedEventStore, SeedOptions } from '../../../../seeds';
+import { Projector } from '../../../projector/src/projector';
+import { CliStores, report } from '../cli-stores';
+import { interruptible } from '../interruption';
+import { Progress } from '../progress';
+
+/**
+ * `seed [--journeys N] [--seed N] [--demo]`: appends synthetic journeys (seeds/) through the
+ * event-store port, one atomic append per journey, then brings the read models up to date.
+ * Re-running with the same seed skips journeys already there. Ctrl-C stops between journeys.
+ */
+@Command({ name: 'seed', description: 'Append synthetic journeys with realistic NRM distributions, then project them' })
+export class SeedCommand extends CommandRunner {
+  constructor(private readonly stores: CliStores) {
+    super();
+  }
+
+  async run(_args: string[], options: { journeys?: number; seed?: number; today?: string; demo?: boolean; project?: boolean; json?: boolean }): Promise<void> {
+    const seed: SeedOptions = options.demo ? DEMO_SEED : { journeys: options.journeys ?? 1000, seed: options.seed ?? 1, ...(options.today ? { today: options.today } : {}) };
+    await this.stores.use(async ({ events, readStore }) => {
+      const { signal, dispose } = interruptible();
+      const progress = new Progress('seed', seed.journeys, 'journeys', { json: !!options.json });
+      const started = Date.now();
+      let result;
+      try {
+        result = await seedEventStore(events, seed, (done, total) => progress.update(done, total), signal);
+      } finally {
+        dispose();
+      }
+      const seconds = (Date.now() - started) / 1000;
+      progress.finish(options.json ? undefined : `Seeded ${result.journeys} journeys (${result.events} events, ${result.skipped} already there) in ${seconds.toFixed(1)} s: ${Math.round(result.events / Math.max(seconds, 0.001))} events/s`);
+      const projected = options.project === false || signal.aborted ? null : await this.project(events, readStore, !!options.json);
+      report(!!options.json, { ...result, seconds, eventsPerSecond: Math.round(result.events / Math.max(seconds, 0.001)), projected, interrupted: signal.aborted }, () =>
+        projected ? [`Read models up to date at position ${projected.position} in ${projected.seconds.toFixed(1)} s`] : []);
+    });
+  }
+
+  /** Runs the projector until every projection has applied the whole log. */
+  private async project(events: EventStore, readStore: ReadStore, json: boolean): Promise<{ position: string; seconds: number } | null> {
+    const head = await events.headPosition();
+    if (head === undefined) return null;
+    const started = Date.now();
+    const projector = new Projector(events, readStore, { ...projectorOptions(this.stores.config), heartbeatMs: 0 });
+    const progress = new Progress('project', events.gapFreePositions ? Number(head) + 1 : undefined, 'events', { json });
+    await projector.start();
+    try {
+      for (;;) {
+        const statuses = await projector.status();
+        const failed = statuses.find((s) => s.lastError);
+        if (failed) throw new Error(`Projection ${failed.name} failed at ${failed.lastError!.position}: ${failed.lastError!.message}`);
+        const positions = statuses.map((s) => (s.position === null ? -1n : BigInt(s.position)));
+        const slowest = positions.reduce((a, b) => (a < b ? a : b), head);
+        if (events.gapFreePositions) progress.update(Number(slowest) + 1);
+        if (statuses.every((s) => s.rebuilding === null) && slowest >= head) break;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    } finally {
+      await projector.stop();
+    }
+    progress.finish();
+    return { position: head.toString(), seconds: (Date.now() - started) / 1000 };
+  }
+
+  @Option({ flags: '-j, --journeys <n>', description: 'How many journeys (default 1000)' })
+  parseJourneys(value: string): number {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1 || n > 10_000_000) throw new Error('--journeys must be a whole number from 1 to 10,000,000');
+    return n;
+  }
+
+  @Option({ flags: '-s, --seed <n>', description: 'Random seed: the same seed gives the same journeys (default 1)' })
+  parseSeed(value: string): number {
+    const n = Number(value);
+    if (!Number.isInteger(n)) throw new Error('--seed must be a whole number');
+    return n;
+  }
+
+  @Option({ flags: '--today <date>', description: 'The simulation’s today, YYYY-MM-DD: nothing is dated after it' })
+  parseToday(value: string): string {
+    return value;
+  }
+
+  @Option({ flags: '--demo', description: 'The fixed demo set (about 200 journeys)' })
+  parseDemo(): boolean {
+    return true;
+  }
+
+  @Option({ flags: '--no-project', description: 'Do not bring the read models up to date afterwards' })
+  parseProject(value: boolean): boolean {
+    return value;
+  }
+
+  @Option({ flags: '--json', description: 'Machine-readable output' })
+  parseJson(): boolean {
+    return true;
+  }
+}

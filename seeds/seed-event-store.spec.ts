@@ -1,0 +1,91 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { journeyStreamId } from '../libs/domain/src/events';
+import { SqliteEventStore } from '../libs/event-store/src/embedded/sqlite-event-store';
+import type { EventStore, StoredEvent } from '../libs/event-store/src/event-store.port';
+import { generateJourneys, seedCorrelationId, seedEventId, seedEventStore, type SeedOptions } from './index';
+
+const OPTIONS: SeedOptions = { journeys: 60, seed: 11 };
+const generated = [...generateJourneys(OPTIONS)];
+const totalEvents = generated.reduce((sum, j) => sum + j.events.length, 0);
+
+const dirs: string[] = [];
+const stores: EventStore[] = [];
+function openStore(): SqliteEventStore {
+  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-event-store-'));
+  dirs.push(directory);
+  const store = SqliteEventStore.open({ directory });
+  stores.push(store);
+  return store;
+}
+afterAll(async () => {
+  for (const store of stores) await store.close();
+  for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function readAll(store: EventStore): Promise<StoredEvent[]> {
+  const events: StoredEvent[] = [];
+  for await (const event of store.readAll()) events.push(event);
+  return events;
+}
+
+describe('seedEventStore on the embedded SQLite store', () => {
+  it('appends every journey as one stream, with the metadata the API writes and deterministic ids', async () => {
+    const store = openStore();
+    const calls: Array<[number, number, number]> = [];
+    const result = await seedEventStore(store, OPTIONS, (done, total, events) => calls.push([done, total, events]));
+    expect(result).toEqual({ journeys: 60, events: totalEvents, skipped: 0 });
+    expect(await store.headPosition()).toBe(BigInt(totalEvents - 1));
+    expect(calls).toHaveLength(60);
+    expect(calls[59]).toEqual([60, 60, totalEvents]);
+
+    const journey = generated[17];
+    const stored = await store.readStream(journeyStreamId(journey.journeyId));
+    expect(stored.map((e) => e.id)).toEqual(journey.events.map((_, i) => seedEventId(OPTIONS.seed, journey.journeyId, i)));
+    expect(stored.map((e) => e.data)).toEqual(journey.events.map((e) => e.data));
+    stored.forEach((event, i) => {
+      expect(event.revision).toBe(BigInt(i));
+      expect(event.type).toBe(journey.events[i].type);
+      expect(event.metadata).toEqual({
+        recordedAt: journey.events[i].recordedAt,
+        recordedBy: journey.events[i].recordedBy,
+        commandId: journey.events[i].commandId,
+        correlationId: seedCorrelationId(OPTIONS.seed, journey.journeyId),
+        schemaVersion: 1,
+      });
+    });
+  });
+
+  it('is idempotent: a re-run with the same seed skips every journey and appends nothing', async () => {
+    const store = openStore();
+    await seedEventStore(store, OPTIONS);
+    const head = await store.headPosition();
+    expect(await seedEventStore(store, OPTIONS)).toEqual({ journeys: 0, events: 0, skipped: 60 });
+    expect(await store.headPosition()).toBe(head);
+  });
+
+  it('stops between journeys when aborted, leaving only whole journeys; a re-run completes the rest', async () => {
+    const store = openStore();
+    const controller = new AbortController();
+    const result = await seedEventStore(store, OPTIONS, (done) => done === 10 && controller.abort(), controller.signal);
+    const firstTen = generated.slice(0, 10);
+    const firstTenEvents = firstTen.reduce((sum, j) => sum + j.events.length, 0);
+    expect(result).toEqual({ journeys: 10, events: firstTenEvents, skipped: 0 });
+
+    const byStream = new Map<string, number>();
+    for (const event of await readAll(store)) byStream.set(event.streamId, (byStream.get(event.streamId) ?? 0) + 1);
+    expect(byStream).toEqual(new Map(firstTen.map((j) => [journeyStreamId(j.journeyId), j.events.length])));
+
+    expect(await seedEventStore(store, OPTIONS)).toEqual({ journeys: 50, events: totalEvents - firstTenEvents, skipped: 10 });
+    expect(await store.headPosition()).toBe(BigInt(totalEvents - 1));
+  });
+
+  it('does nothing when already aborted', async () => {
+    const store = openStore();
+    const controller = new AbortController();
+    controller.abort();
+    expect(await seedEventStore(store, OPTIONS, undefined, controller.signal)).toEqual({ journeys: 0, events: 0, skipped: 0 });
+    expect(await store.headPosition()).toBeUndefined();
+  });
+});
