@@ -1,7 +1,7 @@
 import type { CalendarDate } from '../libs/domain/src/calendar/calendar-date';
 import { plusDays } from './dates';
 import type { AgeGroup, ExploitationLocation, ExploitationType, Gender, OrganisationType } from '../libs/domain/src/codes';
-import type { PersonalDetails } from '../libs/domain/src/events';
+import type { PersonalDetails, VictimIdentified } from '../libs/domain/src/events';
 import * as A from './assumptions';
 import * as S from './nrm-statistics';
 import type { Random } from './random';
@@ -9,21 +9,14 @@ import type { Random } from './random';
 /** How a journey starts: referred into the NRM, or an adult who did not consent. */
 export type Pathway = 'referral' | 'duty_to_notify' | 'refused_without_dtn';
 
-/** Who was identified, as a first responder would record it. Synthetic: no real person. */
-export interface Person {
+/**
+ * Who was identified, as a first responder would record it (the identification's own
+ * fields, from the event catalogue). Synthetic: no real person. `personalDetails` is absent
+ * for Duty to Notify journeys: they carry no personal data.
+ */
+export interface Person extends Omit<VictimIdentified, 'journeyId' | 'occurredAt'> {
   identifiedOn: CalendarDate;
   pathway: Pathway;
-  ageGroup: AgeGroup;
-  gender: Gender;
-  nationality: string;
-  exploitationTypes: ExploitationType[];
-  countyLines: boolean;
-  exploitationLocation: ExploitationLocation;
-  policeForceArea: string;
-  firstResponder: { organisationId: string; organisationType: OrganisationType };
-  indicators: string[];
-  /** Absent for Duty to Notify journeys: they carry no personal data. */
-  personalDetails?: PersonalDetails;
 }
 
 const yearOf = (date: CalendarDate) => Number(date.slice(0, 4));
