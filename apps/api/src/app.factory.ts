@@ -4,13 +4,15 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config';
 import { ErrorFilter } from './http/error.filter';
+import { harden } from './http/hardening';
 import { closeStores, openStores } from './infrastructure/stores';
 import { StrictValidationPipe } from './http/validation.pipe';
 
 /** Builds the whole application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const stores = await openStores(config);
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes });
+  const hops = config.trustProxyHops;
+  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: hops > 0 ? (_address: string, hop: number) => hop < hops : false });
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, stores), adapter, {
@@ -21,6 +23,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     await closeStores(stores);
     throw error;
   }
+  await harden(app, config);
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();

@@ -32,6 +32,13 @@ export interface AppConfig {
   projectionRetireAfterMs: number;
   /** How often the projector publishes status and looks for rebuild requests. */
   projectorHeartbeatMs: number;
+  /** Requests one client address may make per window (429 beyond); /health is exempt. */
+  rateLimitPerWindow: number;
+  rateLimitWindowMs: number;
+  /** Browser origins allowed by CORS; empty means no cross-origin access at all. */
+  corsOrigins: string[];
+  /** Trust X-Forwarded-For from this many proxy hops (0: none), so limits see the client's address. */
+  trustProxyHops: number;
 }
 
 export class ConfigError extends Error {
@@ -80,7 +87,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectorInProcess: bool('PROJECTOR_IN_PROCESS', true),
     projectionRetireAfterMs: int('PROJECTION_RETIRE_AFTER_MS', 30_000, 0, 3_600_000),
     projectorHeartbeatMs: int('PROJECTOR_HEARTBEAT_MS', 2000, 0, 600_000),
+    rateLimitPerWindow: int('RATE_LIMIT_PER_WINDOW', 6000, 1, 10_000_000),
+    rateLimitWindowMs: int('RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
+    corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
+    trustProxyHops: int('TRUST_PROXY_HOPS', 0, 0, 10),
   };
+  for (const origin of config.corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS must list origins like https://app.example.org (got "${origin}")`);
+  }
   if (config.mongodbUri !== undefined && !/^mongodb(\+srv)?:\/\//.test(config.mongodbUri)) {
     problems.push('MONGODB_URI must start with mongodb:// or mongodb+srv:// (see docs/mongodb.md)');
   }

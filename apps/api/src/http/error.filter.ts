@@ -45,6 +45,7 @@ export class ErrorFilter implements ExceptionFilter {
       reply.header('Retry-After', String(error.retryAfterSeconds));
       return { statusCode: 503, code: error.code, message: error.message };
     }
+    if (isPluginErrorBody(error)) return error;
     if (isStoreUnavailable(error)) {
       reply.header('Retry-After', '1');
       return { statusCode: 503, code: 'EVENT_STORE_UNAVAILABLE', message: 'The event store cannot be reached; nothing was recorded. Retry shortly.' };
@@ -83,4 +84,11 @@ function isStoreUnavailable(error: unknown): boolean {
   const { type, code, metadata } = (error ?? {}) as { type?: unknown; code?: unknown; metadata?: unknown };
   if (type === 'unavailable' || type === 'deadline-exceeded') return true;
   return metadata !== undefined && (code === GRPC_UNAVAILABLE || code === GRPC_DEADLINE_EXCEEDED);
+}
+
+/** A 4xx body one of our HTTP plugins built and threw as it is (the rate limit's 429). */
+function isPluginErrorBody(error: unknown): error is ErrorBody {
+  if (!error || typeof error !== 'object' || error instanceof Error) return false;
+  const { statusCode, code, message } = error as Record<string, unknown>;
+  return typeof statusCode === 'number' && statusCode >= 400 && statusCode < 500 && typeof code === 'string' && typeof message === 'string';
 }
