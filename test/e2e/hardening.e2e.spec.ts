@@ -9,6 +9,7 @@ describe('HTTP hardening', () => {
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
       expect(response.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+      expect(response.headers.get('content-security-policy')).not.toContain('upgrade-insecure-requests');
       expect(response.headers.get('x-powered-by')).toBeNull();
     }
   });

@@ -19,6 +19,8 @@ export async function harden(app: NestFastifyApplication, config: AppConfig): Pr
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         frameAncestors: ["'none'"],
+        // The embedded default serves plain HTTP on localhost: upgrading would break its pages.
+        upgradeInsecureRequests: null,
       },
     },
   });
