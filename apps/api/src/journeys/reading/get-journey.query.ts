@@ -5,8 +5,7 @@ import { journeyStreamId, PersonalDetails } from '../../../../../libs/domain/src
 import type { EventStore } from '../../../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../../../libs/read-store/src/read-store.port';
 import { journeyProjection } from '../../../../../projections/journeys/journey.projection';
-import { servingCollection } from '../../../../projector/src/projection-catalog';
-import type { JourneyDocument } from '../../../../../projections/journeys/journey.document';
+import { journeysCollection } from './journeys-collection';
 import { JourneyView, viewJourney } from '../../../../../projections/journeys/journey.view';
 import type { AppConfig } from '../../config';
 import { JourneyNotFound } from '../../errors';
@@ -38,7 +37,7 @@ export class GetJourneyHandler implements IQueryHandler<GetJourney, JourneyDetai
 
   async execute(query: GetJourney): Promise<JourneyDetail> {
     await awaitProjection(this.progress, journeyProjection.name, query.minPosition, this.config.readYourWritesTimeoutMs);
-    const doc = await this.readStore.collection<JourneyDocument>(await this.journeysCollection()).findOne({ _id: query.journeyId });
+    const doc = await (await journeysCollection(this.readStore)).findOne({ _id: query.journeyId });
     if (!doc) throw new JourneyNotFound(query.journeyId);
     const view = viewJourney(doc, ukDateOf(new Date().toISOString()));
     return { ...view, personalDetails: await this.personalDetails(query.journeyId) };
@@ -47,10 +46,5 @@ export class GetJourneyHandler implements IQueryHandler<GetJourney, JourneyDetai
   private async personalDetails(journeyId: string): Promise<PersonalDetails | null> {
     const [first] = await this.events.readStream(journeyStreamId(journeyId));
     return first?.type === 'VictimIdentified' ? ((first.data.personalDetails as PersonalDetails | undefined) ?? null) : null;
-  }
-
-  /** The collection serving the journeys read model now (it changes when a rebuild switches). */
-  private journeysCollection(): Promise<string> {
-    return servingCollection(this.readStore, journeyProjection.name, journeyProjection.collection);
   }
 }

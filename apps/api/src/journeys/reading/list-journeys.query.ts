@@ -3,8 +3,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ukDateOf } from '../../../../../libs/domain/src/calendar/calendar-date';
 import type { ReadStore } from '../../../../../libs/read-store/src/read-store.port';
 import { journeyProjection } from '../../../../../projections/journeys/journey.projection';
-import { servingCollection } from '../../../../projector/src/projection-catalog';
-import type { JourneyDocument } from '../../../../../projections/journeys/journey.document';
+import { journeysCollection } from './journeys-collection';
 import { CASELOAD_ORDER, CaseloadCriteria, caseloadFilter, viewJourney } from '../../../../../projections/journeys/journey.view';
 import type { AppConfig } from '../../config';
 import { APP_CONFIG, PROJECTOR, READ_STORE } from '../../infrastructure/tokens';
@@ -41,7 +40,7 @@ export class ListJourneysHandler implements IQueryHandler<ListJourneys, Caseload
   async execute(query: ListJourneys): Promise<CaseloadPage> {
     await awaitProjection(this.progress, journeyProjection.name, query.minPosition, this.config.readYourWritesTimeoutMs);
     const today = ukDateOf(new Date().toISOString());
-    const journeys = this.readStore.collection<JourneyDocument>(await this.journeysCollection());
+    const journeys = await journeysCollection(this.readStore);
     const filter = caseloadFilter(query.criteria, today);
     const [docs, total] = await Promise.all([
       journeys.find(filter, { sort: CASELOAD_ORDER, skip: (query.page - 1) * query.pageSize, limit: query.pageSize }),
@@ -52,10 +51,5 @@ export class ListJourneysHandler implements IQueryHandler<ListJourneys, Caseload
       return { ...item, episodeCount: episodes.length };
     });
     return { items, page: query.page, pageSize: query.pageSize, total, asOf: today };
-  }
-
-  /** The collection serving the journeys read model now (it changes when a rebuild switches). */
-  private journeysCollection(): Promise<string> {
-    return servingCollection(this.readStore, journeyProjection.name, journeyProjection.collection);
   }
 }
