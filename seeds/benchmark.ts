@@ -1,3 +1,7 @@
+import { randomBytes } from 'node:crypto';
+import { SqliteDataKeyStore } from '../libs/personal-data/src/embedded/sqlite-data-key-store';
+import { KeyEncryptionKeys } from '../libs/personal-data/src/key-encryption-keys';
+import { PersonalDataVault } from '../libs/personal-data/src/personal-data-vault';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -26,11 +30,14 @@ export async function benchmark(options: SeedOptions): Promise<BenchmarkResult> 
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-benchmark-'));
   try {
     const store = SqliteEventStore.open({ directory });
+    const keys = SqliteDataKeyStore.open({ dataDir: directory });
+    const vault = new PersonalDataVault({ store: keys, keks: KeyEncryptionKeys.from({ current: randomBytes(32) }) });
     started = process.hrtime.bigint();
-    const result = await seedEventStore(store, options);
+    const result = await seedEventStore(store, vault, options);
     const seedingSeconds = Number(process.hrtime.bigint() - started) / 1e9;
     await store.close();
-    const fileBytes = fs.readdirSync(directory).reduce((sum, f) => sum + fs.statSync(path.join(directory, f)).size, 0);
+    await keys.close();
+    const fileBytes = fs.readdirSync(directory).filter((f) => fs.statSync(path.join(directory, f)).isFile()).reduce((sum, f) => sum + fs.statSync(path.join(directory, f)).size, 0);
     return {
       journeys: options.journeys,
       events,

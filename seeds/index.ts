@@ -9,7 +9,7 @@
  *
  * Seed a store (one atomic append per journey; a re-run skips what is there; Ctrl-C safe):
  *
- *   const result = await seedEventStore(store, DEMO_SEED, (done, total) => bar.update(done, total), signal);
+ *   const result = await seedEventStore(store, vault, DEMO_SEED, (done, total) => bar.update(done, total), signal);
  *   // => { journeys, events, skipped }
  *
  * Options: `journeys` (how many), `seed` (same seed and options => byte-identical output),

@@ -63,7 +63,11 @@ export class JourneyPlanner {
     const { rng, person } = this;
     const d0 = person.identifiedOn;
     const { personalDetails, pathway, identifiedOn: _, ...identified } = person;
-    this.add(d0, 0, 'identify', 'IdentifyVictim', { journeyId: this.journeyId, occurredAt: d0, ...identified, ...(personalDetails ? { personalDetails } : {}) }, 'responder');
+    this.add(d0, 0, 'identify', 'IdentifyVictim', {
+      journeyId: this.journeyId, occurredAt: d0, ...identified,
+      // The support provider holds the case from the start; the first responder records for them.
+      caseloadOrganisationId: this.providerId,
+      ...(personalDetails ? { personalDetails } : {}) }, 'responder');
     let consentOn: CalendarDate | undefined;
     if (pathway !== 'referral') {
       this.consent(d0, 0, false);

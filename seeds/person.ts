@@ -14,7 +14,7 @@ export type Pathway = 'referral' | 'duty_to_notify' | 'refused_without_dtn';
  * fields, from the event catalogue). Synthetic: no real person. `personalDetails` is absent
  * for Duty to Notify journeys: they carry no personal data.
  */
-export interface Person extends Omit<VictimIdentified, 'journeyId' | 'occurredAt'> {
+export interface Person extends Omit<VictimIdentified, 'journeyId' | 'occurredAt' | 'caseloadOrganisationId'> {
   identifiedOn: CalendarDate;
   pathway: Pathway;
 }

@@ -1,3 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import { SqliteDataKeyStore } from '../libs/personal-data/src/embedded/sqlite-data-key-store';
+import { KeyEncryptionKeys } from '../libs/personal-data/src/key-encryption-keys';
+import { PersonalDataVault } from '../libs/personal-data/src/personal-data-vault';
+import type { SealedPersonalDetails } from '../libs/personal-data/src/personal-details-shape';
+import { CURRENT_SCHEMA_VERSION } from '../libs/domain/src/upcasting';
+import type { JourneyEventType } from '../libs/domain/src/events';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,12 +18,15 @@ const generated = [...generateJourneys(OPTIONS)];
 const totalEvents = generated.reduce((sum, j) => sum + j.events.length, 0);
 
 const dirs: string[] = [];
-const stores: EventStore[] = [];
+const stores: Array<{ close(): Promise<void> }> = [];
+let vault: PersonalDataVault;
 function openStore(): SqliteEventStore {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-event-store-'));
   dirs.push(directory);
   const store = SqliteEventStore.open({ directory });
-  stores.push(store);
+  const keys = SqliteDataKeyStore.open({ dataDir: directory });
+  vault = new PersonalDataVault({ store: keys, keks: KeyEncryptionKeys.from({ current: randomBytes(32) }) });
+  stores.push(store, keys);
   return store;
 }
 afterAll(async () => {
@@ -34,16 +44,24 @@ describe('seedEventStore on the embedded SQLite store', () => {
   it('appends every journey as one stream, with the metadata the API writes and deterministic ids', async () => {
     const store = openStore();
     const calls: Array<[number, number, number]> = [];
-    const result = await seedEventStore(store, OPTIONS, (done, total, events) => calls.push([done, total, events]));
+    const result = await seedEventStore(store, vault, OPTIONS, (done, total, events) => calls.push([done, total, events]));
     expect(result).toEqual({ journeys: 60, events: totalEvents, skipped: 0 });
     expect(await store.headPosition()).toBe(BigInt(totalEvents - 1));
     expect(calls).toHaveLength(60);
     expect(calls[59]).toEqual([60, 60, totalEvents]);
 
-    const journey = generated[17];
+    const journey = generated.slice(17).find((j) => j.events[0].data.personalDetails)!; // one with personal details
     const stored = await store.readStream(journeyStreamId(journey.journeyId));
     expect(stored.map((e) => e.id)).toEqual(journey.events.map((_, i) => seedEventId(OPTIONS.seed, journey.journeyId, i)));
-    expect(stored.map((e) => e.data)).toEqual(journey.events.map((e) => e.data));
+    // Personal details are stored sealed, field by field, and open to what was generated.
+    const unsealed = await Promise.all(stored.map(async (e) => {
+      const sealed = e.data.personalDetails as SealedPersonalDetails | undefined;
+      if (!sealed) return e.data;
+      expect(JSON.stringify(sealed).match(/"[^"]*"(?=[,}])/g)?.every((value) => value.startsWith('"pd1:'))).toBe(true);
+      const opened = await vault.open(journey.journeyId, sealed);
+      return { ...e.data, personalDetails: opened.status === 'available' ? opened.details : 'erased' };
+    }));
+    expect(unsealed).toEqual(journey.events.map((e) => e.data));
     stored.forEach((event, i) => {
       expect(event.revision).toBe(BigInt(i));
       expect(event.type).toBe(journey.events[i].type);
@@ -52,23 +70,23 @@ describe('seedEventStore on the embedded SQLite store', () => {
         recordedBy: journey.events[i].recordedBy,
         commandId: journey.events[i].commandId,
         correlationId: seedCorrelationId(OPTIONS.seed, journey.journeyId),
-        schemaVersion: 1,
+        schemaVersion: CURRENT_SCHEMA_VERSION[event.type as JourneyEventType],
       });
     });
   });
 
   it('is idempotent: a re-run with the same seed skips every journey and appends nothing', async () => {
     const store = openStore();
-    await seedEventStore(store, OPTIONS);
+    await seedEventStore(store, vault, OPTIONS);
     const head = await store.headPosition();
-    expect(await seedEventStore(store, OPTIONS)).toEqual({ journeys: 0, events: 0, skipped: 60 });
+    expect(await seedEventStore(store, vault, OPTIONS)).toEqual({ journeys: 0, events: 0, skipped: 60 });
     expect(await store.headPosition()).toBe(head);
   });
 
   it('stops between journeys when aborted, leaving only whole journeys; a re-run completes the rest', async () => {
     const store = openStore();
     const controller = new AbortController();
-    const result = await seedEventStore(store, OPTIONS, (done) => done === 10 && controller.abort(), controller.signal);
+    const result = await seedEventStore(store, vault, OPTIONS, (done) => done === 10 && controller.abort(), controller.signal);
     const firstTen = generated.slice(0, 10);
     const firstTenEvents = firstTen.reduce((sum, j) => sum + j.events.length, 0);
     expect(result).toEqual({ journeys: 10, events: firstTenEvents, skipped: 0 });
@@ -77,7 +95,7 @@ describe('seedEventStore on the embedded SQLite store', () => {
     for (const event of await readAll(store)) byStream.set(event.streamId, (byStream.get(event.streamId) ?? 0) + 1);
     expect(byStream).toEqual(new Map(firstTen.map((j) => [journeyStreamId(j.journeyId), j.events.length])));
 
-    expect(await seedEventStore(store, OPTIONS)).toEqual({ journeys: 50, events: totalEvents - firstTenEvents, skipped: 10 });
+    expect(await seedEventStore(store, vault, OPTIONS)).toEqual({ journeys: 50, events: totalEvents - firstTenEvents, skipped: 10 });
     expect(await store.headPosition()).toBe(BigInt(totalEvents - 1));
   });
 
@@ -85,7 +103,7 @@ describe('seedEventStore on the embedded SQLite store', () => {
     const store = openStore();
     const controller = new AbortController();
     controller.abort();
-    expect(await seedEventStore(store, OPTIONS, undefined, controller.signal)).toEqual({ journeys: 0, events: 0, skipped: 0 });
+    expect(await seedEventStore(store, vault, OPTIONS, undefined, controller.signal)).toEqual({ journeys: 0, events: 0, skipped: 0 });
     expect(await store.headPosition()).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 import { journeyStreamId } from '../libs/domain/src/events';
 import { CURRENT_SCHEMA_VERSION } from '../libs/domain/src/upcasting';
-import type { JourneyEventType } from '../libs/domain/src/events';
+import type { JourneyEventType, PersonalDetails } from '../libs/domain/src/events';
 import { WrongExpectedRevisionError } from '../libs/event-store/src/errors';
 import type { EventStore, EventToAppend } from '../libs/event-store/src/event-store.port';
 import { compiledWorkerScript, generateJourneysInWorker } from './generation-worker';
@@ -25,10 +25,12 @@ const WORKER_FROM = 1000;
  * 'no_stream'), with the metadata the API writes and deterministic event ids. Stops between
  * journeys when `signal` aborts: a journey is one atomic append, so nothing is half-written.
  * A journey whose stream already exists is skipped, so a re-run with the same seed is idempotent.
+ * Personal details are sealed with each journey's data key, as the API seals them.
  * `progress(done, total, events)` is called after each journey (done counts skipped ones too).
  */
 export async function seedEventStore(
   store: EventStore,
+  personalData: PersonalDataSealer,
   options: SeedOptions,
   progress?: (done: number, total: number, events: number) => void,
   signal?: AbortSignal,
@@ -42,7 +44,7 @@ export async function seedEventStore(
   let yielded = Date.now();
   for await (const journey of journeys) {
     try {
-      await store.append(journeyStreamId(journey.journeyId), toEventsToAppend(journey, options.seed), 'no_stream');
+      await store.append(journeyStreamId(journey.journeyId), toEventsToAppend(await sealed(journey, personalData), options.seed), 'no_stream');
       result.journeys++;
       result.events += journey.events.length;
     } catch (error) {
@@ -57,6 +59,20 @@ export async function seedEventStore(
     if (signal?.aborted) break;
   }
   return result;
+}
+
+/** What seeding needs of the personal-data vault: synthetic people's details are sealed like real ones. */
+export interface PersonalDataSealer {
+  seal(journeyId: string, details: PersonalDetails): Promise<unknown>;
+}
+
+async function sealed(journey: GeneratedJourney, personalData: PersonalDataSealer): Promise<GeneratedJourney> {
+  const events = await Promise.all(journey.events.map(async (event) => {
+    const details = event.type === 'VictimIdentified' ? (event.data.personalDetails as PersonalDetails | undefined) : undefined;
+    if (!details) return event;
+    return { ...event, data: { ...event.data, personalDetails: await personalData.seal(journey.journeyId, details) } };
+  }));
+  return { ...journey, events };
 }
 
 /** A generated journey as the store takes it: the metadata the API's toEventsToAppend writes. */

@@ -53,7 +53,9 @@ export interface EpisodeView {
 export interface JourneyDocument {
   _id: string;
   journeyId: string;
+  /** Whose caseload it is on: the identifying support worker's organisation, until a transfer. */
   organisationId: string;
+  firstResponderId: string;
   firstResponderType: C.OrganisationType;
   identifiedOn: CalendarDate;
   ageGroup: C.AgeGroup;
@@ -67,6 +69,12 @@ export interface JourneyDocument {
   indicators: string[];
   consent: Partial<Record<C.ConsentScope, { given: boolean; on: CalendarDate; interpreterUsed: boolean }>>;
   dutyToNotifyOn?: CalendarDate;
+  /**
+   * Whether personal details were recorded, and whether they were erased since. The read
+   * model never holds personal data itself: it is read, sealed, from the journey's stream.
+   */
+  personalData: 'none' | 'held' | 'erased';
+  personalDataErasedOn: CalendarDate | null;
   circumstancesRecorded: number;
   stage: JourneyStage;
   /** The decision the person is waiting for now, if any. */

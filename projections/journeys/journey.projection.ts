@@ -12,7 +12,8 @@ import { summarise } from './journey.summary';
 export const journeyProjection: DocumentProjection<JourneyDocument> = {
   name: 'journeys',
   // 2: lastPosition became a sortable string (was a JS number, which rounds large positions).
-  version: 2,
+  // 3: organisationId is the caseload organisation (was the first responder's); transfers and erasure.
+  version: 3,
   collection: 'journeys',
   indexes: [
     { key: { organisationId: 1, stage: 1 }, name: 'organisation_stage' },
@@ -79,6 +80,10 @@ function apply(doc: JourneyDocument | null, event: ProjectedEvent): JourneyDocum
         followUpsPending: FOLLOW_UP_MILESTONES.map((m) => ({ monthsSinceExit: m, dueOn: addMonths(occurredAt, m) })),
       }));
     }
+    case 'JourneyTransferred':
+      return { ...doc, organisationId: event.data.toOrganisationId };
+    case 'PersonalDataErased':
+      return { ...doc, personalData: 'erased', personalDataErasedOn: event.data.occurredAt };
     case 'FollowUpRecorded': {
       const { occurredAt, ...rest } = event.data;
       return onCurrent(doc, (e) => ({
@@ -94,7 +99,8 @@ function identified(data: Extract<ProjectedEvent, { type: 'VictimIdentified' }>[
   return {
     _id: data.journeyId,
     journeyId: data.journeyId,
-    organisationId: data.firstResponder.organisationId,
+    organisationId: data.caseloadOrganisationId,
+    firstResponderId: data.firstResponder.organisationId,
     firstResponderType: data.firstResponder.organisationType,
     identifiedOn: data.occurredAt,
     ageGroup: data.ageGroup,
@@ -107,6 +113,8 @@ function identified(data: Extract<ProjectedEvent, { type: 'VictimIdentified' }>[
     region: regionOf(data.policeForceArea) ?? null,
     indicators: data.indicators,
     consent: {},
+    personalData: data.personalDetails ? 'held' : 'none',
+    personalDataErasedOn: null,
     circumstancesRecorded: 0,
     stage: 'identified',
     awaiting: null,

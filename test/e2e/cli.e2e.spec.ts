@@ -1,3 +1,4 @@
+import { journeyProjection } from '../../projections/journeys/journey.projection';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -56,7 +57,7 @@ describe('the operator CLI', () => {
     expect(json(source, 'seed', '--journeys', '300', '--seed', '7')).toMatchObject({ journeys: 0, skipped: 300 });
 
     const rebuilt = json(source, 'rebuild');
-    expect(rebuilt.rebuilt).toEqual([expect.objectContaining({ name: 'journeys', serving: expect.stringMatching(/^journeys__v2__/) })]);
+    expect(rebuilt.rebuilt).toEqual([expect.objectContaining({ name: 'journeys', serving: expect.stringMatching(new RegExp(`^journeys__v${journeyProjection.version}__`)) })]);
     const status = json(source, 'status');
     expect(status.projections[0]).toMatchObject({ name: 'journeys', behind: false, lagEvents: 0 });
     expect(json(source, 'verify').ok).toBe(true);

@@ -1,6 +1,6 @@
 import { EsdbTestServer } from '../support/esdb-test-server';
 import { consent, identification, referral } from '../support/journey-requests';
-import { client, startApp, temporaryDataDir, RunningApp } from '../support/running-app';
+import { client, startApp, temporaryDataDir, RunningApp, tokenFor, SUPPORT_WORKER } from '../support/running-app';
 
 /**
  * The EventStoreDB node dies while the projector's subscription is open, and comes back:
@@ -30,7 +30,7 @@ describe('EventStoreDB going away and coming back', () => {
 
   /** Retries while the client reconnects; returns the first non-503 answer. */
   async function recordWhenBack(path: string, body: unknown) {
-    const api = client(running.url);
+    const api = client(running.url, tokenFor(data.dir, SUPPORT_WORKER));
     for (let attempt = 0; attempt < 100; attempt++) {
       const response = await api.post(path, body);
       if (response.status !== 503 && response.status !== 500) return response;
@@ -40,7 +40,7 @@ describe('EventStoreDB going away and coming back', () => {
   }
 
   it('resumes projecting from the checkpoint without loss or duplication', async () => {
-    const api = client(running.url);
+    const api = client(running.url, tokenFor(data.dir, SUPPORT_WORKER));
     const { body } = await api.post('/journeys', identification());
     const id = body.journeyId;
     await api.post(`/journeys/${id}/consents`, consent());

@@ -1,5 +1,5 @@
 import { describeOnEachEventStore } from '../support/event-store-backends';
-import { client, startApp, temporaryDataDir, RunningApp } from '../support/running-app';
+import { client, startApp, temporaryDataDir, tokenFor, RunningApp, SUPPORT_WORKER } from '../support/running-app';
 import { consent, decision, exit, identification, referral } from '../support/journey-requests';
 
 /**
@@ -15,12 +15,12 @@ describeOnEachEventStore('a journey recorded end to end over HTTP, surviving a r
     await running?.stop();
     data.remove();
   });
+  const worker = () => client(running.url, tokenFor(data.dir, SUPPORT_WORKER));
 
   it('records every step and answers with revision, position and ETag', async () => {
     running = await startApp(data.dir, env());
-    const api = client(running.url);
-    const worker = { 'x-user-id': 'worker-7', 'x-organisation-id': 'met-police' };
-    const created = await api.post('/journeys', identification(), worker);
+    const api = worker();
+    const created = await api.post('/journeys', identification());
     expect(created.status).toBe(201);
     expect(created.body).toEqual({ journeyId: expect.any(String), revision: 0, position: expect.stringMatching(/^\d+$/) });
     expect(created.headers.get('etag')).toBe('"0"');
@@ -41,22 +41,22 @@ describeOnEachEventStore('a journey recorded end to end over HTTP, surviving a r
       ['decisions', decision('reasonable_grounds', 'negative', '2024-09-04', 'NRM-2024-0907')],
     ];
     for (const [index, [route, body]] of steps.entries()) {
-      const response = await api.post(`/journeys/${journeyId}/${route}`, body, worker);
+      const response = await api.post(`/journeys/${journeyId}/${route}`, body);
       expect([route, response.status, response.body]).toEqual([route, 201, expect.objectContaining({ revision: index + 1 })]);
       lastPosition = response.body.position;
     }
     const negative = await api.get(`/journeys/${journeyId}?minPosition=${lastPosition}`);
     const negativeRg = negative.body.episodes[1].decisions[0];
     expect(negativeRg).toMatchObject({ stage: 'reasonable_grounds', outcome: 'negative', waited: 2 });
-    const asked = await api.post(`/journeys/${journeyId}/reconsiderations`, { referralId: 'NRM-2024-0907', decisionEventId: negativeRg.eventId, requestedOn: '2024-09-10' }, worker);
+    const asked = await api.post(`/journeys/${journeyId}/reconsiderations`, { referralId: 'NRM-2024-0907', decisionEventId: negativeRg.eventId, requestedOn: '2024-09-10' });
     expect(asked.status).toBe(201);
-    const overturned = await api.post(`/journeys/${journeyId}/decisions`, decision('reasonable_grounds', 'positive', '2024-09-20', 'NRM-2024-0907'), worker);
+    const overturned = await api.post(`/journeys/${journeyId}/decisions`, decision('reasonable_grounds', 'positive', '2024-09-20', 'NRM-2024-0907'));
     expect(overturned.status).toBe(201);
     lastPosition = overturned.body.position;
   });
 
   it('shows the journey read model with status, waits, decisions and care', async () => {
-    const api = client(running.url);
+    const api = worker();
     const journey = await api.get(`/journeys/${journeyId}`, { 'x-min-position': lastPosition });
     expect(journey.status).toBe(200);
     expect(journey.headers.get('etag')).toBe('"14"');
@@ -73,6 +73,12 @@ describeOnEachEventStore('a journey recorded end to end over HTTP, surviving a r
       services: ['accommodation'],
       totalCareCostPence: 250000,
       lastRevision: 14,
+      personalData: 'held',
+    });
+    expect(journey.body.personalDetails).toBeUndefined();
+    const details = await api.get(`/journeys/${journeyId}/personal-details`, { 'x-purpose': 'case_management' });
+    expect(details.body).toMatchObject({
+      status: 'held',
       personalDetails: { name: 'Test Person', dateOfBirth: '1995-03-02', contact: { phone: '07700900000' }, notes: 'Met at a car wash.' },
     });
     const [first, second] = journey.body.episodes;
@@ -94,7 +100,7 @@ describeOnEachEventStore('a journey recorded end to end over HTTP, surviving a r
   });
 
   it('lists the journey in its organisation’s caseload, and not in another’s', async () => {
-    const api = client(running.url);
+    const api = worker();
     const mine = await api.get('/journeys?organisation=met-police&status=awaiting_conclusive_grounds');
     expect(mine.body).toMatchObject({ total: 1, page: 1, items: [{ journeyId, status: 'awaiting_conclusive_grounds', episodeCount: 2 }] });
     expect(mine.body.items[0].personalDetails).toBeUndefined();
@@ -103,12 +109,12 @@ describeOnEachEventStore('a journey recorded end to end over HTTP, surviving a r
   });
 
   it('keeps everything after a restart on the same data folder', async () => {
-    const api = client(running.url);
+    const api = worker();
     const before = await api.get(`/journeys/${journeyId}`);
     const headBefore = await api.head();
     await running.stop();
     running = await startApp(data.dir, env());
-    const after = client(running.url);
+    const after = worker();
     expect(await after.head()).toBe(headBefore);
     const journey = await after.get(`/journeys/${journeyId}?minPosition=${headBefore}`);
     expect(journey.body).toEqual({ ...before.body });

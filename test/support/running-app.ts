@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../apps/api/src/app.factory';
 import { loadConfig } from '../../apps/api/src/config';
+import { loadOrCreateSigningSecret } from '../../apps/api/src/auth/tokens/embedded-secret';
+import { mintHs256Token } from '../../apps/api/src/auth/tokens/hs256-minter';
+import type { Role } from '../../apps/api/src/auth/tokens/claims';
 
 /** The whole application on a real port, on a data folder that can outlive it. */
 export interface RunningApp {
@@ -26,18 +29,38 @@ export async function startApp(dataDir: string, env: Record<string, string> = {}
   return { url: `http://127.0.0.1:${address.port}`, dataDir, app, stop: () => app.close() };
 }
 
+/** Who a test client acts as. The default: a support worker of the organisation the journey fixtures use. */
+export interface TestUser {
+  role: Role;
+  organisationId?: string;
+  userId?: string;
+}
+export const SUPPORT_WORKER: TestUser = { role: 'support_worker', organisationId: 'met-police', userId: 'worker-7' };
+
+/** A token for `user`, minted as the CLI would with the data folder's secret. */
+export function tokenFor(dataDir: string, user: TestUser, ttlSeconds = 3600): string {
+  const organisationId = user.organisationId ?? 'org-test';
+  return mintHs256Token(loadOrCreateSigningSecret(dataDir), {
+    role: user.role, organisationId, userId: user.userId ?? `${user.role}@${organisationId}`, ttlSeconds,
+  });
+}
+
 export interface HttpResult {
   status: number;
   body: any;
   headers: Headers;
 }
 
-/** A small JSON client for tests. */
-export function client(baseUrl: string) {
+/** A small JSON client for tests; with a token, every request carries it. */
+export function client(baseUrl: string, token?: string) {
   const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> => {
     const response = await fetch(baseUrl + path, {
       method,
-      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
@@ -59,7 +82,16 @@ export function useRunningApp(env: Record<string, string> | (() => Record<string
   const data = temporaryDataDir();
   const context = {
     app: undefined as unknown as RunningApp,
+    /** A support worker of 'met-police' (SUPPORT_WORKER). */
     api: undefined as unknown as ReturnType<typeof client>,
+    /** A client acting as another user. */
+    as(user: TestUser) {
+      return client(context.app.url, tokenFor(data.dir, user));
+    },
+    /** A client with no token at all. */
+    anonymous() {
+      return client(context.app.url);
+    },
     async restart() {
       await context.app.stop();
       await start();
@@ -67,7 +99,7 @@ export function useRunningApp(env: Record<string, string> | (() => Record<string
   };
   const start = async () => {
     context.app = await startApp(data.dir, typeof env === 'function' ? env() : env);
-    context.api = client(context.app.url);
+    context.api = client(context.app.url, tokenFor(data.dir, SUPPORT_WORKER));
   };
   beforeAll(start);
   afterAll(async () => {

@@ -1,5 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
+import { AnalyticsController } from './analytics/analytics.controller';
+import { AccessGuard } from './auth/access.guard';
+import { ErasePersonalDataHandler } from './personal-data/erase-personal-data.handler';
+import { PersonalDataController } from './personal-data/personal-data.controller';
+import { ReadPersonalDetailsHandler } from './personal-data/read-personal-details.query';
 import type { AppConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { ProjectionsController } from './projections/projections.controller';
@@ -16,8 +22,12 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StoresModule.with(config, stores)],
-      controllers: [JourneysController, HealthController, ProjectionsController],
-      providers: [RecordJourneyStepHandler, GetJourneyHandler, ListJourneysHandler],
+      controllers: [JourneysController, PersonalDataController, AnalyticsController, HealthController, ProjectionsController],
+      providers: [
+        // Every route passes the access guard: no policy, no entry.
+        { provide: APP_GUARD, useClass: AccessGuard },
+        RecordJourneyStepHandler, ErasePersonalDataHandler, GetJourneyHandler, ListJourneysHandler, ReadPersonalDetailsHandler,
+      ],
     };
   }
 }

@@ -39,6 +39,29 @@ export interface AppConfig {
   corsOrigins: string[];
   /** Trust X-Forwarded-For from this many proxy hops (0: none), so limits see the client's address. */
   trustProxyHops: number;
+  /** Requests one authenticated user may make per window (429 beyond), whatever address they come from. */
+  userRateLimitPerWindow: number;
+  /**
+   * Production sign-in: tokens from this OpenID Connect issuer, verified against its JWKS
+   * (RS256/ES256). Absent: the embedded default, HS256 tokens minted by the CLI with the
+   * secret in DATA_DIR/secrets.
+   */
+  oidc?: { issuer: string; audience: string; jwksUri?: string; roleClaim: string; organisationClaim: string };
+  /** Clock skew allowed when checking a token's exp and nbf. */
+  authClockToleranceSeconds: number;
+  /**
+   * The key-encryption key (32 bytes, base64 or hex) that wraps every journey's data key;
+   * earlier ones still unwrap during a rotation. Absent: generated into DATA_DIR/secrets
+   * (embedded default only; required with MONGODB_URI).
+   */
+  keyEncryptionKey?: string;
+  keyEncryptionKeysPrevious: string[];
+  /** Where journeys' data keys live in production: a MongoDB apart from the read models. */
+  keyStoreMongodbUri?: string;
+  /** The key (32+ bytes, base64 or hex) of analysts' pseudonymous ids; absent: generated into DATA_DIR/secrets. */
+  pseudonymKey?: string;
+  /** Unwrapped data keys kept in memory, so hot reads do not unwrap each time. */
+  dataKeyCacheSize: number;
 }
 
 export class ConfigError extends Error {
@@ -91,6 +114,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     rateLimitWindowMs: int('RATE_LIMIT_WINDOW_MS', 60_000, 1000, 3_600_000),
     corsOrigins: (env.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean),
     trustProxyHops: int('TRUST_PROXY_HOPS', 0, 0, 10),
+    userRateLimitPerWindow: int('RATE_LIMIT_PER_USER_PER_WINDOW', 3000, 1, 10_000_000),
+    oidc: env.OIDC_ISSUER
+      ? {
+          issuer: env.OIDC_ISSUER,
+          audience: env.OIDC_AUDIENCE ?? '',
+          jwksUri: env.OIDC_JWKS_URI || undefined,
+          roleClaim: env.OIDC_ROLE_CLAIM || 'role',
+          organisationClaim: env.OIDC_ORGANISATION_CLAIM || 'organisationId',
+        }
+      : undefined,
+    authClockToleranceSeconds: int('AUTH_CLOCK_TOLERANCE_SECONDS', 30, 0, 600),
+    keyEncryptionKey: env.KEY_ENCRYPTION_KEY || undefined,
+    keyEncryptionKeysPrevious: (env.KEY_ENCRYPTION_KEYS_PREVIOUS ?? '').split(',').map((k) => k.trim()).filter(Boolean),
+    keyStoreMongodbUri: env.KEY_STORE_MONGODB_URI || undefined,
+    pseudonymKey: env.PSEUDONYM_KEY || undefined,
+    dataKeyCacheSize: int('DATA_KEY_CACHE_SIZE', 10_000, 0, 10_000_000),
   };
   for (const origin of config.corsOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS must list origins like https://app.example.org (got "${origin}")`);
@@ -104,6 +143,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const esdb = config.eventStoreConnectionString;
   if (esdb !== undefined && !/^esdb(\+discover)?:\/\//.test(esdb)) {
     problems.push('EVENTSTORE_CONNECTION_STRING must start with esdb:// or esdb+discover:// (see docs/eventstoredb.md)');
+  }
+  if (config.oidc && !config.oidc.audience) problems.push('OIDC_ISSUER needs OIDC_AUDIENCE: the audience our tokens are issued for');
+  if (config.oidc && !/^https:\/\//.test(config.oidc.issuer) && !/^http:\/\/(127\.0\.0\.1|localhost)[:/]/.test(config.oidc.issuer)) {
+    problems.push('OIDC_ISSUER must be an https:// URL (plain http only on localhost)');
+  }
+  const sharedKeyStore = config.keyStoreMongodbUri ?? config.mongodbUri;
+  if (sharedKeyStore && !config.keyEncryptionKey) {
+    problems.push('MONGODB_URI (or KEY_STORE_MONGODB_URI) needs KEY_ENCRYPTION_KEY: every process must wrap data keys with the same key-encryption key (see docs/security.md)');
+  }
+  if (config.mongodbUri && !config.pseudonymKey) {
+    problems.push('MONGODB_URI needs PSEUDONYM_KEY: every process must give analysts the same pseudonymous ids (see docs/security.md)');
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -45,7 +45,7 @@ export class ConcurrencyConflict extends Error {
 export class IdempotencyKeyReused extends Error {
   readonly code = 'IDEMPOTENCY_KEY_REUSED';
   constructor(readonly key: string) {
-    super(`Idempotency-Key ${key} was already used for a different request; nothing was recorded. Use a new key for a new request.`);
+    super('This Idempotency-Key was already used for a different request; nothing was recorded. Use a new key for a new request.');
     this.name = 'IdempotencyKeyReused';
   }
 }
@@ -59,5 +59,50 @@ export class NotYetProjected extends Error {
   ) {
     super(`The read model has not yet reached position ${minPosition}; retry shortly.`);
     this.name = 'NotYetProjected';
+  }
+}
+
+/** No bearer token, or one that does not verify: 401. The reason never repeats the token. */
+export class Unauthenticated extends Error {
+  readonly code = 'UNAUTHENTICATED';
+  constructor(readonly reason: string) {
+    super(`Sign in first: ${reason}.`);
+    this.name = 'Unauthenticated';
+  }
+}
+
+/** The caller's role may not do this: 403. (Another organisation's journey is a 404 instead.) */
+export class Forbidden extends Error {
+  readonly code = 'FORBIDDEN';
+  constructor(message: string) {
+    super(message);
+    this.name = 'Forbidden';
+  }
+}
+
+/** Tokens cannot be checked now (the identity provider is unreachable): 503, retry. */
+export class AuthenticationUnavailable extends Error {
+  readonly code = 'AUTHENTICATION_UNAVAILABLE';
+  constructor() {
+    super('Sign-in cannot be checked right now; retry shortly.');
+    this.name = 'AuthenticationUnavailable';
+  }
+}
+
+/** One user sent more requests than their window allows: 429. */
+export class UserRateLimited extends Error {
+  readonly code = 'RATE_LIMITED';
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Too many requests from this user; retry in ${retryAfterSeconds} s.`);
+    this.name = 'UserRateLimited';
+  }
+}
+
+/** Personal data is shown only once its access is on record; the record could not be written: 503. */
+export class AccessAuditUnavailable extends Error {
+  readonly code = 'ACCESS_AUDIT_UNAVAILABLE';
+  constructor() {
+    super('The access to this personal data could not be recorded, so it is not shown; retry shortly.');
+    this.name = 'AccessAuditUnavailable';
   }
 }

@@ -1,6 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, loadConfig } from '../../api/src/config';
 import { closeStores, openStores, Stores } from '../../api/src/infrastructure/stores';
+import { personalDataVault } from '../../api/src/infrastructure/security';
+import type { PersonalDataVault } from '../../../libs/personal-data/src/personal-data-vault';
+
+/** The stores, and the vault that seals personal data with the key store's keys. */
+export type CliStoresInUse = Stores & { vault: PersonalDataVault };
 
 /**
  * The stores the configuration names, opened for one command and closed after it. On the
@@ -10,10 +15,10 @@ import { closeStores, openStores, Stores } from '../../api/src/infrastructure/st
 export class CliStores {
   readonly config: AppConfig = loadConfig();
 
-  async use<T>(work: (stores: Stores) => Promise<T>): Promise<T> {
+  async use<T>(work: (stores: CliStoresInUse) => Promise<T>): Promise<T> {
     const stores = await openStores(this.config);
     try {
-      return await work(stores);
+      return await work({ ...stores, vault: personalDataVault(this.config, stores.dataKeys) });
     } finally {
       await closeStores(stores);
     }

@@ -31,6 +31,15 @@ export const IMMIGRATION_STATUSES = [
   'british_or_settled', 'leave_to_remain', 'pending', 'refused', 'returned', 'unknown',
 ] as const;
 export const OCCUPATIONS = ['employed', 'education', 'unemployed', 'unable_to_work', 'unknown'] as const;
+/** Why a case moves to another organisation's caseload. */
+export const TRANSFER_REASONS = [
+  'relocated', 'provider_change', 'specialist_support', 'safeguarding', 'capacity', 'other',
+] as const;
+/** The UK GDPR Article 17(1) ground an erasure rests on, (a) to (f). */
+export const ERASURE_LEGAL_BASES = [
+  'no_longer_necessary', 'consent_withdrawn', 'objection', 'unlawfully_processed',
+  'legal_obligation', 'child_information_society_service',
+] as const;
 /** The proposed follow-up schedule, in months after exit. */
 export const FOLLOW_UP_MILESTONES = [1, 3, 6, 12, 24] as const;
 
@@ -50,3 +59,5 @@ export type Housing = (typeof HOUSING)[number];
 export type ImmigrationStatus = (typeof IMMIGRATION_STATUSES)[number];
 export type Occupation = (typeof OCCUPATIONS)[number];
 
+export type TransferReason = (typeof TRANSFER_REASONS)[number];
+export type ErasureLegalBasis = (typeof ERASURE_LEGAL_BASES)[number];

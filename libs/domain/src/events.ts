@@ -1,7 +1,7 @@
 import type {
   AgeGroup, CareService, CompetentAuthority, ConsentScope, DecisionOutcome, DecisionStage,
-  ExitReason, ExploitationLocation, ExploitationType, Gender, Housing, ImmigrationStatus,
-  Occupation, OrganisationType, RiskLevel,
+  ErasureLegalBasis, ExitReason, ExploitationLocation, ExploitationType, Gender, Housing,
+  ImmigrationStatus, Occupation, OrganisationType, RiskLevel, TransferReason,
 } from './codes';
 import type { CalendarDate } from './calendar/calendar-date';
 
@@ -31,7 +31,16 @@ export interface VictimIdentified {
   exploitationLocation: ExploitationLocation;
   policeForceArea: string;
   indicators: string[];
-  /** Personal data (PII). */
+  /**
+   * The organisation whose support workers hold the case (schema version 2): the
+   * identifying support worker's own. Version 1 events had none; their upcaster takes the
+   * first responder's. A JourneyTransferred moves the case.
+   */
+  caseloadOrganisationId: string;
+  /**
+   * Personal data (PII). Stored sealed: every field encrypted with the journey's own data key
+   * (libs/personal-data), so destroying that key erases it without touching the history.
+   */
   personalDetails?: PersonalDetails;
 }
 
@@ -130,6 +139,25 @@ export interface VictimReReferred {
   competentAuthority: CompetentAuthority;
 }
 
+/** The case moves to another organisation's caseload; its support workers hold it from now on. */
+export interface JourneyTransferred {
+  occurredAt: CalendarDate;
+  fromOrganisationId: string;
+  toOrganisationId: string;
+  reason: TransferReason;
+}
+
+/**
+ * The person's personal data was erased: their data key is destroyed, so the sealed fields
+ * of earlier events can never be read again. Everything else (the facts the statistics
+ * count) stays. `reason` is a case reference, never personal data.
+ */
+export interface PersonalDataErased {
+  occurredAt: CalendarDate;
+  reason: string;
+  legalBasis: ErasureLegalBasis;
+}
+
 interface EventMap {
   VictimIdentified: VictimIdentified;
   ConsentRecorded: ConsentRecorded;
@@ -143,6 +171,8 @@ interface EventMap {
   VictimExited: VictimExited;
   FollowUpRecorded: FollowUpRecorded;
   VictimReReferred: VictimReReferred;
+  JourneyTransferred: JourneyTransferred;
+  PersonalDataErased: PersonalDataErased;
 }
 
 export type JourneyEventType = keyof EventMap;
@@ -155,7 +185,7 @@ export type RecordedJourneyEvent = JourneyEvent & { id: string };
 export const JOURNEY_EVENT_TYPES: readonly JourneyEventType[] = [
   'VictimIdentified', 'ConsentRecorded', 'DutyToNotifySubmitted', 'CircumstancesRecorded',
   'VictimReferred', 'DecisionMade', 'ReconsiderationRequested', 'NeedsAssessed', 'CareProvided',
-  'VictimExited', 'FollowUpRecorded', 'VictimReReferred',
+  'VictimExited', 'FollowUpRecorded', 'VictimReReferred', 'JourneyTransferred', 'PersonalDataErased',
 ];
 
 export function isJourneyEventType(type: string): type is JourneyEventType {

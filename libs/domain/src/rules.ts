@@ -32,6 +32,8 @@ export const RULE_CODES = [
   'DATE_BEFORE_DEPENDENCY',
   'DATE_BEFORE_NRM',
   'CARE_ENDS_BEFORE_IT_STARTS',
+  'TRANSFER_TO_SAME_ORGANISATION',
+  'PERSONAL_DATA_ALREADY_ERASED',
 ] as const;
 
 export type RuleCode = (typeof RULE_CODES)[number];

@@ -17,6 +17,11 @@ describe('upcasting stored events to the current shape', () => {
   it('reads the current version as it is', () => {
     expect(upcast('VictimExited', 1, { reason: 'withdrew' }).data).toEqual({ reason: 'withdrew' });
   });
+  it('gives a version 1 identification the first responder as its caseload organisation', () => {
+    const v1 = { journeyId: 'j', firstResponder: { organisationId: 'police-7', organisationType: 'police' } };
+    expect(upcast('VictimIdentified', 1, v1).data).toMatchObject({ caseloadOrganisationId: 'police-7' });
+    expect(upcast('VictimIdentified', 2, { ...v1, caseloadOrganisationId: 'ngo-3' }).data).toMatchObject({ caseloadOrganisationId: 'ngo-3' });
+  });
   it('refuses a version newer than this code knows, rather than misreading it', () => {
     expect(() => upcast('VictimExited', 2, {})).toThrow(UnknownSchemaVersionError);
   });

@@ -19,6 +19,7 @@ export const identified = (over: Partial<E.VictimIdentified> = {}): JourneyEvent
     exploitationLocation: 'uk',
     policeForceArea: 'E23000001',
     indicators: ['debt_bondage'],
+    caseloadOrganisationId: 'org-ngo-1',
     ...over,
   },
 });

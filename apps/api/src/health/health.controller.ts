@@ -6,6 +6,7 @@ import type { ReadStore } from '../../../../libs/read-store/src/read-store.port'
 import type { ProjectionMonitor } from '../projections/projection-monitor';
 import { EVENT_STORE, PROJECTOR, READ_STORE } from '../infrastructure/tokens';
 import { withLag } from '../projections/projection-reports';
+import { Public } from '../auth/access-policy';
 
 /** Liveness and readiness in one: each store answers, and how far behind each projection is. */
 @ApiTags('operations')
@@ -17,7 +18,7 @@ export class HealthController {
     @Inject(PROJECTOR) private readonly projector: ProjectionMonitor,
   ) {}
 
-  @Get()
+  @Public() @Get()
   @ApiOperation({ summary: 'Event store, read store and projector lag; 503 when any is down' })
   async health(@Res({ passthrough: true }) reply: FastifyReply) {
     const eventStore = await probe(async () => ({ headPosition: (await this.events.headPosition())?.toString() ?? null }));

@@ -1,20 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import type { IdempotencyClaim } from '../../../../libs/event-store/src/event-store.port';
 import { ValidationFailed } from '../errors';
+import type { RequestHasher } from './request-hasher';
 import type { Actor } from '../journeys/recording/record-journey-step.command';
-
-/**
- * Who is acting. Authentication arrives with issue 6 (JWT); until then the caller names
- * itself with X-User-Id, X-User-Role and X-Organisation-Id, recorded on every event.
- */
-export function actorOf(request: FastifyRequest): Actor {
-  return {
-    userId: header(request, 'x-user-id') ?? 'anonymous',
-    role: header(request, 'x-user-role') ?? 'support_worker',
-    organisationId: header(request, 'x-organisation-id') ?? 'unknown',
-  };
-}
 
 export function correlationIdOf(request: FastifyRequest): string {
   const given = header(request, 'x-correlation-id');
@@ -22,18 +11,19 @@ export function correlationIdOf(request: FastifyRequest): string {
 }
 
 /**
- * The Idempotency-Key claim: the key, and a hash of what it is used for (the command,
- * the journey named in the path, the canonical body), so that the same key with another
- * request is told apart from a retry.
+ * The Idempotency-Key claim: the key, scoped to the user who sent it (one user's key can
+ * never replay another user's result, which would disclose it), and a hash of what it is
+ * used for (the command, the journey named in the path, the canonical body), so that the
+ * same key with another request is told apart from a retry.
  */
-export function idempotencyClaimOf(request: FastifyRequest, commandType: string, pathJourneyId: string | null): IdempotencyClaim | undefined {
+export function idempotencyClaimOf(request: FastifyRequest, hasher: RequestHasher, actor: Actor, commandType: string, pathJourneyId: string | null): IdempotencyClaim | undefined {
   const key = header(request, 'idempotency-key');
   if (key === undefined) return undefined;
   if (!/^[\x21-\x7e]{1,255}$/.test(key)) {
     throw new ValidationFailed([{ field: 'Idempotency-Key', rule: 'format', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters (a UUID is best)' }]);
   }
-  const requestHash = createHash('sha256').update(canonicalJson({ commandType, journeyId: pathJourneyId, body: request.body })).digest('hex');
-  return { key, requestHash };
+  const requestHash = hasher.hash({ commandType, journeyId: pathJourneyId, body: request.body });
+  return { key: `${actor.organisationId}/${actor.userId}/${key}`, requestHash };
 }
 
 /** JSON with object keys sorted, so equal bodies hash equally whatever their key order. */

@@ -1,9 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { JourneyRuleBroken } from '../../../../libs/domain/src/rules';
-import { ConcurrencyConflict, IdempotencyKeyReused, JourneyNotFound, NotYetProjected, ValidationFailed } from '../errors';
+import {
+  AccessAuditUnavailable, AuthenticationUnavailable, ConcurrencyConflict, Forbidden, IdempotencyKeyReused, JourneyNotFound,
+  NotYetProjected, Unauthenticated, UserRateLimited, ValidationFailed,
+} from '../errors';
 import { UnknownProjection } from '../../../projector/src/projector';
 import { etag } from './revision-headers';
+import { DataKeyMissingError, UnknownKeyEncryptionKeyError } from '../../../../libs/personal-data/src/errors';
 
 interface ErrorBody {
   statusCode: number;
@@ -27,6 +31,22 @@ export class ErrorFilter implements ExceptionFilter {
   }
 
   private toBody(error: unknown, reply: FastifyReply): ErrorBody {
+    if (error instanceof Unauthenticated) {
+      reply.header('WWW-Authenticate', `Bearer error="invalid_token"`);
+      return { statusCode: 401, code: error.code, message: error.message };
+    }
+    if (error instanceof Forbidden) return { statusCode: 403, code: error.code, message: error.message };
+    if (error instanceof UserRateLimited) {
+      reply.header('Retry-After', String(error.retryAfterSeconds));
+      return { statusCode: 429, code: error.code, message: error.message };
+    }
+    if (error instanceof AuthenticationUnavailable || error instanceof AccessAuditUnavailable) {
+      reply.header('Retry-After', '1');
+      return { statusCode: 503, code: error.code, message: error.message };
+    }
+    if (error instanceof DataKeyMissingError || error instanceof UnknownKeyEncryptionKeyError) {
+      return { statusCode: 500, code: 'PERSONAL_DATA_KEY_UNAVAILABLE', message: 'The key to this person’s data is not available to this server; an operator must restore the key store or the key-encryption key.' };
+    }
     if (error instanceof ValidationFailed) return { statusCode: 400, code: error.code, message: error.message, errors: error.problems };
     if (error instanceof JourneyNotFound || error instanceof UnknownProjection) return { statusCode: 404, code: error.code, message: error.message };
     if (error instanceof JourneyRuleBroken) {

@@ -5,11 +5,16 @@ import type { EventStore } from '../../../../libs/event-store/src/event-store.po
 import { SqliteReadStore } from '../../../../libs/read-store/src/embedded/sqlite-read-store';
 import { MongoReadStore } from '../../../../libs/read-store/src/mongodb/mongo-read-store';
 import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
+import type { DataKeyStore } from '../../../../libs/personal-data/src/data-key-store.port';
+import { SqliteDataKeyStore } from '../../../../libs/personal-data/src/embedded/sqlite-data-key-store';
+import { DEFAULT_KEYS_DATABASE_NAME, MongoDataKeyStore } from '../../../../libs/personal-data/src/mongodb/mongo-data-key-store';
 import type { AppConfig } from '../config';
 
 export interface Stores {
   events: EventStore;
   readStore: ReadStore;
+  /** Journeys' data keys: apart from the event store, so that destroying one erases personal data. */
+  dataKeys: DataKeyStore;
 }
 
 /** The stream categories this product writes and projects from $all. */
@@ -25,18 +30,29 @@ export async function openStores(config: AppConfig): Promise<Stores> {
   const events: EventStore = config.eventStoreConnectionString
     ? EsdbEventStore.connect({ connectionString: config.eventStoreConnectionString, streamPrefixes: PRODUCT_STREAM_PREFIXES })
     : SqliteEventStore.open({ directory: config.dataDir });
+  let readStore: ReadStore | undefined;
   try {
-    const readStore: ReadStore = config.mongodbUri
-      ? await MongoReadStore.connect({ uri: config.mongodbUri })
-      : SqliteReadStore.open({ directory: config.dataDir });
-    return { events, readStore };
+    readStore = config.mongodbUri ? await MongoReadStore.connect({ uri: config.mongodbUri }) : SqliteReadStore.open({ directory: config.dataDir });
+    return { events, readStore, dataKeys: await openDataKeyStore(config) };
   } catch (error) {
+    await readStore?.close();
     await events.close();
     throw error;
   }
 }
 
+/**
+ * KEY_STORE_MONGODB_URI, else MONGODB_URI (in a database of its own, never the read
+ * models'), else the embedded store in DATA_DIR/keys.
+ */
+function openDataKeyStore(config: AppConfig): Promise<DataKeyStore> | DataKeyStore {
+  if (config.keyStoreMongodbUri) return MongoDataKeyStore.connect({ uri: config.keyStoreMongodbUri });
+  if (config.mongodbUri) return MongoDataKeyStore.connect({ uri: config.mongodbUri, databaseName: DEFAULT_KEYS_DATABASE_NAME });
+  return SqliteDataKeyStore.open({ dataDir: config.dataDir });
+}
+
 export async function closeStores(stores: Stores): Promise<void> {
+  await stores.dataKeys.close();
   await stores.readStore.close();
   await stores.events.close();
 }

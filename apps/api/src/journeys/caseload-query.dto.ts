@@ -6,7 +6,7 @@ import { JOURNEY_STATUSES, JourneyStatus } from '../../../../projections/journey
 /** Query string of GET /journeys. The upper page size bound is MAX_PAGE_SIZE (checked in the controller). */
 export class CaseloadQueryDto {
   @ApiPropertyOptional({ enum: JOURNEY_STATUSES }) @IsOptional() @IsIn(JOURNEY_STATUSES) status?: JourneyStatus;
-  @ApiPropertyOptional({ description: 'First responder organisation id' }) @IsOptional() @IsString() @MaxLength(100) organisation?: string;
+  @ApiPropertyOptional({ description: 'Caseload organisation id (a support worker sees their own only)' }) @IsOptional() @IsString() @MaxLength(100) organisation?: string;
   @ApiPropertyOptional({ type: Boolean, description: 'Only journeys with an RG decision past target or a follow-up due (false: only those without)' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))

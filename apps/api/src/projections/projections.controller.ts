@@ -5,6 +5,7 @@ import { UnknownProjection } from '../../../projector/src/projector';
 import type { ProjectionMonitor } from './projection-monitor';
 import { EVENT_STORE, PROJECTOR } from '../infrastructure/tokens';
 import { withLag } from './projection-reports';
+import { Allow } from '../auth/access-policy';
 
 /** Operators' view of the read models: status, lag, and rebuilds. */
 @ApiTags('operations')
@@ -15,13 +16,13 @@ export class ProjectionsController {
     @Inject(EVENT_STORE) private readonly events: EventStore,
   ) {}
 
-  @Get()
+  @Allow('admin') @Get()
   @ApiOperation({ summary: 'Each projection: serving collection, position, lag in events and seconds, last error, rebuild in progress' })
   async list() {
     return withLag(this.events, await this.projector.status());
   }
 
-  @Post(':name/rebuild')
+  @Allow('admin') @Post(':name/rebuild')
   @HttpCode(202)
   @ApiOperation({ summary: 'Rebuild a projection from the start of the log into a new collection, then switch to it; the current one serves meanwhile' })
   async rebuild(@Param('name') name: string) {

@@ -21,13 +21,13 @@ export class SeedCommand extends CommandRunner {
 
   async run(_args: string[], options: { journeys?: number; seed?: number; today?: string; demo?: boolean; project?: boolean; json?: boolean }): Promise<void> {
     const seed: SeedOptions = options.demo ? DEMO_SEED : { journeys: options.journeys ?? 1000, seed: options.seed ?? 1, ...(options.today ? { today: options.today } : {}) };
-    await this.stores.use(async ({ events, readStore }) => {
+    await this.stores.use(async ({ events, readStore, vault }) => {
       const { signal, dispose } = interruptible();
       const progress = new Progress('seed', seed.journeys, 'journeys', { json: !!options.json });
       const started = Date.now();
       let result;
       try {
-        result = await seedEventStore(events, seed, (done, total) => progress.update(done, total), signal);
+        result = await seedEventStore(events, vault, seed, (done, total) => progress.update(done, total), signal);
       } finally {
         dispose();
       }

@@ -1,16 +1,16 @@
-import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Command, CommandRunner, Option } from 'nest-commander';
+import { isRole, ROLES } from '../../../api/src/auth/tokens/claims';
+import { loadOrCreateSigningSecret } from '../../../api/src/auth/tokens/embedded-secret';
+import { mintHs256Token } from '../../../api/src/auth/tokens/hs256-minter';
+import { decodeJws } from '../../../api/src/auth/tokens/jwt';
 import { CliStores, report } from '../cli-stores';
-
-export const ROLES = ['support_worker', 'auditor', 'analyst', 'admin'] as const;
 
 /**
  * `token --role R --user U --organisation O [--ttl SECONDS]`: mints an HS256 JWT for the
  * embedded default, signed with the secret kept in DATA_DIR/secrets (created on first use,
- * readable by its owner only). The API checks these tokens once authentication is in place
- * (issue 6); production verifies tokens from an OIDC issuer instead.
+ * readable by its owner only), which Hs256TokenVerifier checks. Every role needs an
+ * organisation: the verifier refuses tokens without one. Production verifies tokens from an
+ * OIDC issuer instead.
  */
 @Command({ name: 'token', description: 'Mint a signed access token (HS256) for the embedded default' })
 export class TokenCommand extends CommandRunner {
@@ -19,17 +19,12 @@ export class TokenCommand extends CommandRunner {
   }
 
   async run(_args: string[], options: { role?: string; user?: string; organisation?: string; ttl?: number; json?: boolean }): Promise<void> {
-    if (!options.role || !(ROLES as readonly string[]).includes(options.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
+    if (!isRole(options.role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
     if (!options.user) throw new Error('--user is required');
-    if (options.role === 'support_worker' && !options.organisation) throw new Error('--organisation is required for a support worker');
-    const issuedAt = Math.floor(Date.now() / 1000);
-    const claims = {
-      iss: 'victim-journey-tracker', aud: 'victim-journey-tracker', sub: options.user, role: options.role,
-      ...(options.organisation ? { organisationId: options.organisation } : {}),
-      iat: issuedAt, exp: issuedAt + (options.ttl ?? 8 * 3600),
-    };
-    const token = signHs256(claims, tokenSecret(this.stores.config.dataDir));
-    report(!!options.json, { token, claims }, () => [token]);
+    if (!options.organisation) throw new Error('--organisation is required');
+    const secret = loadOrCreateSigningSecret(this.stores.config.dataDir);
+    const token = mintHs256Token(secret, { userId: options.user, role: options.role, organisationId: options.organisation, ttlSeconds: options.ttl ?? 8 * 3600 });
+    report(!!options.json, { token, claims: decodeJws(token).payload }, () => [token]);
   }
 
   @Option({ flags: '-r, --role <role>', description: `One of ${ROLES.join(', ')}` })
@@ -42,7 +37,7 @@ export class TokenCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '-o, --organisation <id>', description: 'The user’s organisation (required for support workers)' })
+  @Option({ flags: '-o, --organisation <id>', description: 'The user’s organisation (required: the API refuses tokens without one)' })
   parseOrganisation(value: string): string {
     return value;
   }
@@ -58,22 +53,4 @@ export class TokenCommand extends CommandRunner {
   parseJson(): boolean {
     return true;
   }
-}
-
-/** The embedded default's token secret: 32 random bytes, created once, owner-readable only. */
-export function tokenSecret(dataDir: string): Buffer {
-  const dir = join(dataDir, 'secrets');
-  const file = join(dir, 'jwt-hs256.key');
-  if (!existsSync(file)) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-  }
-  chmodSync(file, 0o600);
-  return Buffer.from(readFileSync(file, 'utf8'), 'base64');
-}
-
-export function signHs256(claims: Record<string, unknown>, secret: Buffer): string {
-  const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const unsigned = `${encode({ alg: 'HS256', typ: 'JWT' })}.${encode(claims)}`;
-  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }

@@ -1,7 +1,7 @@
 import type * as E from '../events';
 
 /**
- * What a support worker asks the journey to record. Each command carries its data (shaped
+ * What a user asks the journey to record. Each command carries its data (shaped
  * like the event it may produce) and `now`, the server's clock when the command arrived, so
  * that deciding is a pure function and replays decide identically.
  */
@@ -18,6 +18,9 @@ interface CommandMap {
   RecordExit: E.VictimExited;
   RecordFollowUp: E.FollowUpRecorded;
   ReReferVictim: E.VictimReReferred;
+  /** The case's current organisation comes from the journey, not the caller. */
+  TransferJourney: Omit<E.JourneyTransferred, 'fromOrganisationId'>;
+  ErasePersonalData: E.PersonalDataErased;
 }
 
 export type JourneyCommandType = keyof CommandMap;
@@ -40,4 +43,6 @@ export const EVENT_RECORDED_BY = {
   RecordExit: 'VictimExited',
   RecordFollowUp: 'FollowUpRecorded',
   ReReferVictim: 'VictimReReferred',
+  TransferJourney: 'JourneyTransferred',
+  ErasePersonalData: 'PersonalDataErased',
 } as const satisfies Record<JourneyCommandType, E.JourneyEventType>;

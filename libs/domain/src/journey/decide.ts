@@ -42,7 +42,22 @@ export function decide(command: JourneyCommand, state: JourneyState): JourneyEve
       return recordFollowUp(command, state);
     case 'ReReferVictim':
       return reRefer(command, state);
+    case 'TransferJourney':
+      return transfer(command, state);
+    case 'ErasePersonalData':
+      if (state.personalDataErasedOn) {
+        broken('PERSONAL_DATA_ALREADY_ERASED', `This person's personal data was already erased on ${state.personalDataErasedOn}.`);
+      }
+      return [{ type: 'PersonalDataErased', data: command.data }];
   }
+}
+
+function transfer(command: JourneyCommandOf<'TransferJourney'>, state: JourneyState): JourneyEvent[] {
+  const fromOrganisationId = state.caseloadOrganisationId!;
+  if (command.data.toOrganisationId === fromOrganisationId) {
+    broken('TRANSFER_TO_SAME_ORGANISATION', `The journey is already on ${fromOrganisationId}'s caseload.`, 'toOrganisationId');
+  }
+  return [{ type: 'JourneyTransferred', data: { ...command.data, fromOrganisationId } }];
 }
 
 function identify(command: JourneyCommandOf<'IdentifyVictim'>, state: JourneyState): JourneyEvent[] {

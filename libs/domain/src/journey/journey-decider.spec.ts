@@ -213,3 +213,38 @@ describe('Invariant 8: dates are never in the future nor before what they depend
   });
   void NOW;
 });
+
+describe('Caseload: a journey moves between organisations only by an explicit transfer', () => {
+  const transfer = { occurredAt: '2024-02-01', toOrganisationId: 'org-ngo-2', reason: 'relocated' as const };
+  it('records where the case came from, taken from the journey, not the caller', () => {
+    given(identified()).when(command('TransferJourney', transfer))
+      .then([{ type: 'JourneyTransferred', data: { ...transfer, fromOrganisationId: 'org-ngo-1' } }]);
+  });
+  it('follows earlier transfers', () => {
+    given(identified(), { type: 'JourneyTransferred', data: { ...transfer, fromOrganisationId: 'org-ngo-1' } })
+      .when(command('TransferJourney', { ...transfer, toOrganisationId: 'org-ngo-3' }))
+      .then([{ type: 'JourneyTransferred', data: { ...transfer, toOrganisationId: 'org-ngo-3', fromOrganisationId: 'org-ngo-2' } }]);
+  });
+  it('refuses a transfer to the organisation that already holds the case', () => {
+    given(identified()).when(command('TransferJourney', { ...transfer, toOrganisationId: 'org-ngo-1' }))
+      .thenBreaks('TRANSFER_TO_SAME_ORGANISATION', 'toOrganisationId');
+  });
+  it('refuses a transfer before identification', () => {
+    given().when(command('TransferJourney', transfer)).thenBreaks('JOURNEY_NOT_IDENTIFIED');
+  });
+});
+
+describe('Erasure: personal data is erased once, and the journey goes on', () => {
+  const erasure = { occurredAt: '2024-03-01', reason: 'DPO case 2024-117', legalBasis: 'consent_withdrawn' as const };
+  it('records the erasure', () => {
+    given(identified()).when(command('ErasePersonalData', erasure)).then([{ type: 'PersonalDataErased', data: erasure }]);
+  });
+  it('refuses a second erasure', () => {
+    given(identified(), { type: 'PersonalDataErased', data: erasure })
+      .when(command('ErasePersonalData', { ...erasure, occurredAt: '2024-03-02' })).thenBreaks('PERSONAL_DATA_ALREADY_ERASED');
+  });
+  it('still records the journey’s facts after an erasure', () => {
+    given(identified({ ageGroup: 'child' }), { type: 'PersonalDataErased', data: erasure })
+      .when(command('ReferVictim', referred('2024-03-02').data as any)).then([referred('2024-03-02')]);
+  });
+});

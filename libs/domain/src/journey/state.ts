@@ -26,6 +26,9 @@ export interface JourneyState {
   identified: boolean;
   identifiedOn?: CalendarDate;
   ageGroup?: AgeGroup;
+  /** Whose caseload the journey is on: who may read and record it. */
+  caseloadOrganisationId?: string;
+  personalDataErasedOn?: CalendarDate;
   /** Latest answer to consent for an NRM referral, if asked. */
   referralConsent?: { given: boolean; on: CalendarDate };
   dutyToNotifyOn?: CalendarDate;
@@ -58,7 +61,14 @@ export function findEpisode(state: JourneyState, referralId: string): Episode | 
 export function evolve(state: JourneyState, event: RecordedJourneyEvent): JourneyState {
   switch (event.type) {
     case 'VictimIdentified':
-      return { ...state, identified: true, identifiedOn: event.data.occurredAt, ageGroup: event.data.ageGroup };
+      return {
+        ...state, identified: true, identifiedOn: event.data.occurredAt, ageGroup: event.data.ageGroup,
+        caseloadOrganisationId: event.data.caseloadOrganisationId,
+      };
+    case 'JourneyTransferred':
+      return { ...state, caseloadOrganisationId: event.data.toOrganisationId };
+    case 'PersonalDataErased':
+      return { ...state, personalDataErasedOn: event.data.occurredAt };
     case 'ConsentRecorded':
       if (event.data.scope !== 'nrm_referral') return state;
       return { ...state, referralConsent: { given: event.data.given, on: event.data.occurredAt } };

@@ -7,11 +7,14 @@ import { journeysCollection } from './journeys-collection';
 import { CASELOAD_ORDER, CaseloadCriteria, caseloadFilter, viewJourney } from '../../../../../projections/journeys/journey.view';
 import type { AppConfig } from '../../config';
 import { APP_CONFIG, PROJECTOR, READ_STORE } from '../../infrastructure/tokens';
+import { caseloadScope } from '../caseload';
+import type { Actor } from '../recording/record-journey-step.command';
 import { awaitProjection, ProjectionProgress } from './read-your-writes';
 
 export class ListJourneys {
   constructor(
     readonly criteria: CaseloadCriteria,
+    readonly actor: Actor,
     readonly page: number,
     readonly pageSize: number,
     readonly minPosition?: bigint,
@@ -28,7 +31,7 @@ export interface CaseloadPage {
 
 export type CaseloadItem = Omit<ReturnType<typeof viewJourney>, 'episodes' | 'indicators' | 'consent'> & { episodeCount: number };
 
-/** A caseload: journeys matching the filters, most overdue first, one page at a time. */
+/** A caseload: journeys matching the filters, most overdue first, one page at a time; a support worker's own organisation only. */
 @QueryHandler(ListJourneys)
 export class ListJourneysHandler implements IQueryHandler<ListJourneys, CaseloadPage> {
   constructor(
@@ -41,7 +44,11 @@ export class ListJourneysHandler implements IQueryHandler<ListJourneys, Caseload
     await awaitProjection(this.progress, journeyProjection.name, query.minPosition, this.config.readYourWritesTimeoutMs);
     const today = ukDateOf(new Date().toISOString());
     const journeys = await journeysCollection(this.readStore);
-    const filter = caseloadFilter(query.criteria, today);
+    const scope = caseloadScope(query.actor);
+    if (scope && query.criteria.organisationId && query.criteria.organisationId !== scope) {
+      return { items: [], page: query.page, pageSize: query.pageSize, total: 0, asOf: today };
+    }
+    const filter = caseloadFilter({ ...query.criteria, organisationId: scope ?? query.criteria.organisationId }, today);
     const [docs, total] = await Promise.all([
       journeys.find(filter, { sort: CASELOAD_ORDER, skip: (query.page - 1) * query.pageSize, limit: query.pageSize }),
       journeys.countDocuments(filter),

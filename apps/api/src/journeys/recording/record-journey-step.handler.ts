@@ -8,16 +8,23 @@ import { IdempotencyKeyAlreadyUsedError, IdempotencyKeyReusedError, WrongExpecte
 import type { AppendResult, EventStore, IdempotencyClaim } from '../../../../../libs/event-store/src/event-store.port';
 import type { AppConfig } from '../../config';
 import { ConcurrencyConflict, IdempotencyKeyReused, JourneyNotFound } from '../../errors';
-import { APP_CONFIG, EVENT_STORE } from '../../infrastructure/tokens';
+import { APP_CONFIG, EVENT_STORE, PERSONAL_DATA_VAULT } from '../../infrastructure/tokens';
+import type { PersonalDataVault } from '../../../../../libs/personal-data/src/personal-data-vault';
+import { assertOnCaseload } from '../caseload';
+import { sealPersonalData } from './personal-data-sealing';
 import { toEventsToAppend, toRecordedJourneyEvents, uuidFrom } from './journey-stream';
 import { JourneyStepRecorded, RecordJourneyStep } from './record-journey-step.command';
 
-/** Load the journey, fold it, decide, append with the expected revision. Nothing else. */
+/**
+ * Load the journey, fold it, check it is on the caller's caseload, decide, seal the personal
+ * data, append with the expected revision. Nothing else.
+ */
 @CommandHandler(RecordJourneyStep)
 export class RecordJourneyStepHandler implements ICommandHandler<RecordJourneyStep, JourneyStepRecorded> {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
   async execute(step: RecordJourneyStep): Promise<JourneyStepRecorded> {
@@ -33,7 +40,9 @@ export class RecordJourneyStepHandler implements ICommandHandler<RecordJourneySt
         throw new ConcurrencyConflict(step.journeyId, step.expectedRevision, revision);
       }
       if (revision === undefined && step.command.type !== 'IdentifyVictim') throw new JourneyNotFound(step.journeyId);
-      const events = decide(step.command, foldJourney(toRecordedJourneyEvents(stored)));
+      const state = foldJourney(toRecordedJourneyEvents(stored));
+      if (revision !== undefined) assertOnCaseload(step.actor, state.caseloadOrganisationId, step.journeyId);
+      const events = await sealPersonalData(this.vault, step.journeyId, decide(step.command, state));
       try {
         const appended = await this.store.append(streamId, toEventsToAppend(events, step, commandId), revision ?? 'no_stream', step.idempotency);
         return recorded(step.journeyId, appended, false);

@@ -10,3 +10,5 @@ export * from './record-care.dto';
 export * from './record-exit.dto';
 export * from './record-follow-up.dto';
 export * from './re-refer-victim.dto';
+export * from './transfer-journey.dto';
+export * from './erase-personal-data.dto';

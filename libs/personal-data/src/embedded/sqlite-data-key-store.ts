@@ -1,0 +1,132 @@
+/**
+ * The embedded data-key store: one SQLite file, `<dataDir>/keys/data-keys.sqlite`, in a
+ * folder of its own so that it can be backed up, restored and wiped apart from the event
+ * store's and read store's files (which live in `<dataDir>` itself).
+ *
+ * Erasure leaves nothing behind in the folder: secure_delete zeroes the destroyed row's bytes
+ * in the new page, and a TRUNCATE checkpoint right after the destroy copies that page into
+ * the database file and empties the WAL, which held the older page versions. (Copies the
+ * file system or the disk keeps elsewhere are out of SQLite's reach; see README.)
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type Database from 'better-sqlite3';
+import type { DataKeyRecord, DataKeyStore, WrappedDataKey } from '../data-key-store.port';
+import { openKeyDatabase, prepareKeyStatements, type DataKeyRow, type KeyStatements } from './sqlite-key-schema';
+
+const CHECKPOINT = 'erasure_checkpoint';
+
+/** The connection's effective settings, for health checks and tests. */
+export interface SqliteDataKeyStoreSettings {
+  journalMode: string;
+  synchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  secureDelete: boolean;
+  lockingMode: string;
+}
+
+export interface SqliteDataKeyStoreOptions {
+  /** The data folder; the store lives in its `keys` subfolder (created, owner-only). */
+  dataDir: string;
+}
+
+/** `<dataDir>/keys`: the folder the embedded key store owns. */
+export function keysDirectory(dataDir: string): string {
+  return path.join(dataDir, 'keys');
+}
+
+function toRecord(row: DataKeyRow): DataKeyRecord {
+  if (row.erased_at !== null) return { journeyId: row.journey_id, erasedAt: row.erased_at };
+  return { journeyId: row.journey_id, kekId: row.kek_id!, wrapped: row.wrapped!.toString('base64'), createdAt: row.created_at! };
+}
+
+/** DataKeyStore on a local SQLite file. Create it with {@link SqliteDataKeyStore.open}. */
+export class SqliteDataKeyStore implements DataKeyStore {
+  private closed = false;
+  private readonly statements: KeyStatements;
+
+  private constructor(
+    private readonly db: Database.Database,
+    /** The database file. */
+    readonly path: string,
+  ) {
+    this.statements = prepareKeyStatements(db);
+  }
+
+  /**
+   * Opens the store under `dataDir` and takes its exclusive lock.
+   * @throws KeyStoreLockedError when another connection has it open.
+   */
+  static open(options: SqliteDataKeyStoreOptions): SqliteDataKeyStore {
+    const directory = keysDirectory(options.dataDir);
+    fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
+    const file = path.join(directory, 'data-keys.sqlite');
+    return new SqliteDataKeyStore(openKeyDatabase(file), file);
+  }
+
+  async putIfAbsent(key: WrappedDataKey): Promise<DataKeyRecord> {
+    this.assertOpen();
+    // better-sqlite3 is synchronous: nothing can run between the insert and the read-back.
+    this.statements.insertIfAbsent.run(key.journeyId, key.kekId, Buffer.from(key.wrapped, 'base64'), key.createdAt);
+    return toRecord(this.statements.select.get(key.journeyId)!);
+  }
+
+  async get(journeyId: string): Promise<DataKeyRecord | undefined> {
+    this.assertOpen();
+    const row = this.statements.select.get(journeyId);
+    return row && toRecord(row);
+  }
+
+  async destroy(journeyId: string, erasedAt: string): Promise<void> {
+    this.assertOpen();
+    this.statements.destroy.run(journeyId, erasedAt);
+    // Exclusive locking means no reader can hold the WAL back, so TRUNCATE always completes.
+    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    if (result.busy !== 0) throw new Error(`The key store at ${this.path} could not checkpoint its WAL after a destroy`);
+  }
+
+  async wrappedUnder(kekIdNot: string, limit: number): Promise<WrappedDataKey[]> {
+    this.assertOpen();
+    if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+    return this.statements.wrappedUnder.all(kekIdNot, limit).map((row) => toRecord(row) as WrappedDataKey);
+  }
+
+  async rewrap(journeyId: string, fromKekId: string, next: WrappedDataKey): Promise<boolean> {
+    this.assertOpen();
+    if (next.journeyId !== journeyId) throw new RangeError(`rewrap of journey ${journeyId} was given the key of journey ${next.journeyId}`);
+    const result = this.statements.rewrap.run(next.kekId, Buffer.from(next.wrapped, 'base64'), journeyId, fromKekId);
+    return result.changes === 1;
+  }
+
+  async erasureCheckpoint(): Promise<string | null> {
+    this.assertOpen();
+    return this.statements.selectState.get(CHECKPOINT) ?? null;
+  }
+
+  async saveErasureCheckpoint(position: string): Promise<void> {
+    this.assertOpen();
+    this.statements.upsertState.run(CHECKPOINT, position);
+  }
+
+  /** Reads back the pragmas that durability and erasure rely on. */
+  settings(): SqliteDataKeyStoreSettings {
+    this.assertOpen();
+    const levels = ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const;
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: levels[Number(this.db.pragma('synchronous', { simple: true }))],
+      secureDelete: Number(this.db.pragma('secure_delete', { simple: true })) === 1,
+      lockingMode: String(this.db.pragma('locking_mode', { simple: true })),
+    };
+  }
+
+  /** Closes the file and releases the lock. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error(`The key store at ${this.path} is closed`);
+  }
+}
