@@ -15,6 +15,8 @@ import type { PersonalDataVault } from './personal-data-vault';
 /** The event type that erases a journey's personal data. */
 export const PERSONAL_DATA_ERASED = 'PersonalDataErased';
 const JOURNEY_STREAM_PREFIX = 'journey-';
+/** While following, the checkpoint is saved every `checkpointEvery` events and, when caught up, at most this often. */
+const CAUGHT_UP_SAVE_INTERVAL_MS = 5000;
 
 export interface ErasureEnforcerOptions {
   events: EventStore;
@@ -74,8 +76,9 @@ export class ErasureEnforcer {
       if (stopped) return;
       const live = (subscription = this.options.events.subscribeToAll({ after: start === null ? undefined : BigInt(start) }));
       for await (const message of live) {
+        // Caught up after each live batch: saving then would cost the key store a sync per batch.
         if (message.kind === 'event') await this.apply(message.event, progress);
-        else await progress.save();
+        else await progress.saveIfOlderThan(CAUGHT_UP_SAVE_INTERVAL_MS);
       }
       await progress.save();
     })();
@@ -101,6 +104,8 @@ export class ErasureEnforcer {
       progress.applied++;
     }
     await progress.advance(event.position);
+    // An erasure is rare and already cost a sync: record at once that it is applied.
+    if (journeyId !== undefined) await progress.save();
   }
 }
 
@@ -108,6 +113,7 @@ export class ErasureEnforcer {
 class Progress {
   applied = 0;
   private unsaved = 0;
+  private savedAt = Date.now();
 
   constructor(
     private readonly store: DataKeyStore,
@@ -124,5 +130,10 @@ class Progress {
     if (this.unsaved === 0 || this.position === null) return;
     await this.store.saveErasureCheckpoint(this.position);
     this.unsaved = 0;
+    this.savedAt = Date.now();
+  }
+
+  async saveIfOlderThan(ms: number): Promise<void> {
+    if (Date.now() - this.savedAt >= ms) await this.save();
   }
 }

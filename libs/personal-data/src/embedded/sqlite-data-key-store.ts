@@ -43,6 +43,7 @@ function toRecord(row: DataKeyRow): DataKeyRecord {
 export class SqliteDataKeyStore implements DataKeyStore {
   private closed = false;
   private readonly statements: KeyStatements;
+  private offered: Array<{ key: WrappedDataKey; resolve: (record: DataKeyRecord) => void; reject: (error: unknown) => void }> = [];
 
   private constructor(
     private readonly db: Database.Database,
@@ -63,11 +64,34 @@ export class SqliteDataKeyStore implements DataKeyStore {
     return new SqliteDataKeyStore(openKeyDatabase(file), file);
   }
 
-  async putIfAbsent(key: WrappedDataKey): Promise<DataKeyRecord> {
+  /**
+   * Group commit: keys offered during one turn of the event loop are written in one
+   * transaction, so one fsync covers them all. Every new journey needs its key durable before
+   * its first event is appended; one fsync each would halve the rate of identifications.
+   */
+  putIfAbsent(key: WrappedDataKey): Promise<DataKeyRecord> {
     this.assertOpen();
-    // better-sqlite3 is synchronous: nothing can run between the insert and the read-back.
-    this.statements.insertIfAbsent.run(key.journeyId, key.kekId, Buffer.from(key.wrapped, 'base64'), key.createdAt);
-    return toRecord(this.statements.select.get(key.journeyId)!);
+    return new Promise((resolve, reject) => {
+      this.offered.push({ key, resolve, reject });
+      if (this.offered.length === 1) setImmediate(() => this.writeOffered());
+    });
+  }
+
+  private writeOffered(): void {
+    const batch = this.offered;
+    this.offered = [];
+    if (batch.length === 0) return;
+    try {
+      this.assertOpen();
+      // better-sqlite3 is synchronous: nothing can run between each insert and its read-back.
+      const stored = this.db.transaction(() => batch.map(({ key }) => {
+        this.statements.insertIfAbsent.run(key.journeyId, key.kekId, Buffer.from(key.wrapped, 'base64'), key.createdAt);
+        return toRecord(this.statements.select.get(key.journeyId)!);
+      }))();
+      batch.forEach((offer, i) => offer.resolve(stored[i]));
+    } catch (error) {
+      for (const offer of batch) offer.reject(error);
+    }
   }
 
   async get(journeyId: string): Promise<DataKeyRecord | undefined> {
@@ -122,6 +146,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
   /** Closes the file and releases the lock. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.writeOffered(); // keys already offered are written, not dropped
     this.closed = true;
     this.db.close();
   }
