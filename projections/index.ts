@@ -1,8 +1,9 @@
+import { analyticsProjection } from './analytics/analytics.projection';
 import { journeyProjection } from './journeys/journey.projection';
 import type { DocumentProjection } from './projection';
 
 /** Every projection the projector runs. */
-export const ALL_PROJECTIONS: ReadonlyArray<DocumentProjection<any>> = [journeyProjection];
+export const ALL_PROJECTIONS: ReadonlyArray<DocumentProjection<any>> = [journeyProjection, analyticsProjection];
 
 export * from './projection';
 export * from './journeys/journey.document';

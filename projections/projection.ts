@@ -1,6 +1,7 @@
 import type { EventMetadata } from '../libs/event-store/src/event-store.port';
 import type { IndexSpec } from '../libs/read-store/src/read-store.port';
 import type { JourneyEvent } from '../libs/domain/src/events';
+import type { Cell } from './analytics/cells';
 
 /** An event as projections see it: upcast to the current shape, with where it sits in the log. */
 export type ProjectedEvent = JourneyEvent & {
@@ -27,6 +28,12 @@ export interface DocumentProjection<D extends { _id: string }> {
   documentId(event: ProjectedEvent): string | undefined;
   /** The new document; null deletes it. Must be pure and deterministic. */
   evolve(document: D | null, event: ProjectedEvent): D | null;
+  /**
+   * For an aggregating projection: the cells a document contributes to the cube kept in the
+   * same collection (projections/analytics/cells.ts). Pure. The projector adds the change in
+   * a document's cells to the stored cells, in the same transaction as the document.
+   */
+  cellsOf?(document: D): Cell[];
 }
 
 /**

@@ -1,3 +1,4 @@
+import { analyticsProjection } from '../../projections/analytics/analytics.projection';
 import { journeyProjection } from '../../projections/journeys/journey.projection';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
@@ -57,7 +58,10 @@ describe('the operator CLI', () => {
     expect(json(source, 'seed', '--journeys', '300', '--seed', '7')).toMatchObject({ journeys: 0, skipped: 300 });
 
     const rebuilt = json(source, 'rebuild');
-    expect(rebuilt.rebuilt).toEqual([expect.objectContaining({ name: 'journeys', serving: expect.stringMatching(new RegExp(`^journeys__v${journeyProjection.version}__`)) })]);
+    expect(rebuilt.rebuilt).toEqual([
+      expect.objectContaining({ name: 'journeys', serving: expect.stringMatching(new RegExp(`^journeys__v${journeyProjection.version}__`)) }),
+      expect.objectContaining({ name: 'analytics', serving: expect.stringMatching(new RegExp(`^analytics__v${analyticsProjection.version}__`)) }),
+    ]);
     const status = json(source, 'status');
     expect(status.projections[0]).toMatchObject({ name: 'journeys', behind: false, lagEvents: 0 });
     expect(json(source, 'verify').ok).toBe(true);

@@ -14,7 +14,10 @@ describe('projection status and rebuild over HTTP', () => {
     const { body } = await app.api.post('/journeys', identification());
     const status = await admin().get(`/projections`, { 'x-min-position': '0' });
     expect(status.status).toBe(200);
-    expect(status.body).toEqual([expect.objectContaining({ name: 'journeys', version: V, serving: `journeys__v${V}`, running: true, lastError: null, rebuilding: null })]);
+    expect(status.body).toEqual([
+      expect.objectContaining({ name: 'journeys', version: V, serving: `journeys__v${V}`, running: true, lastError: null, rebuilding: null }),
+      expect.objectContaining({ name: 'analytics', running: true, lastError: null, rebuilding: null }),
+    ]);
     expect(status.body[0]).toHaveProperty('lagEvents');
     expect(status.body[0]).toHaveProperty('lagSeconds');
     expect(body.journeyId).toEqual(expect.any(String));

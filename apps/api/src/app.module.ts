@@ -2,6 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AnalyticsController } from './analytics/analytics.controller';
+import { DecisionsAnalyticsController } from './analytics/decisions.controller';
+import { OutcomesAnalyticsController } from './analytics/outcomes.controller';
+import { VolumeAnalyticsController } from './analytics/volume.controller';
 import { AccessGuard } from './auth/access.guard';
 import { ErasePersonalDataHandler } from './personal-data/erase-personal-data.handler';
 import { PersonalDataController } from './personal-data/personal-data.controller';
@@ -22,7 +25,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StoresModule.with(config, stores)],
-      controllers: [JourneysController, PersonalDataController, AnalyticsController, HealthController, ProjectionsController],
+      controllers: [
+        JourneysController, PersonalDataController, HealthController, ProjectionsController,
+        AnalyticsController, VolumeAnalyticsController, DecisionsAnalyticsController, OutcomesAnalyticsController,
+      ],
       providers: [
         // Every route passes the access guard: no policy, no entry.
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -62,6 +62,8 @@ export interface AppConfig {
   pseudonymKey?: string;
   /** Unwrapped data keys kept in memory, so hot reads do not unwrap each time. */
   dataKeyCacheSize: number;
+  /** Analytics: counts from 1 to this minus 1, and statistics over fewer people, are suppressed. */
+  suppressionThreshold: number;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +132,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     keyStoreMongodbUri: env.KEY_STORE_MONGODB_URI || undefined,
     pseudonymKey: env.PSEUDONYM_KEY || undefined,
     dataKeyCacheSize: int('DATA_KEY_CACHE_SIZE', 10_000, 0, 10_000_000),
+    suppressionThreshold: int('ANALYTICS_SUPPRESSION_THRESHOLD', 10, 2, 1000),
   };
   for (const origin of config.corsOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS must list origins like https://app.example.org (got "${origin}")`);

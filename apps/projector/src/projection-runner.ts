@@ -1,6 +1,8 @@
 import type { EventStore, StoredEvent, Subscription } from '../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../libs/read-store/src/read-store.port';
 import { sortablePosition, type DocumentProjection } from '../../../projections/projection';
+import { cellChanges, incrementOf, type Cell } from '../../../projections/analytics/cells';
+import type { BulkWriteOperation } from '../../../libs/read-store/src/read-store.port';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { toProjectedEvent } from './projected-events';
 
@@ -179,6 +181,32 @@ export class ProjectionRunner<D extends { _id: string }> {
     });
   }
 
+  /**
+   * An aggregating projection's cells move by the difference between the batch's documents'
+   * cells before and after it: constant work per document, never a rescan.
+   */
+  private cellWrites(touched: Set<string>, before: Map<string, D>, after: Map<string, D | null>): BulkWriteOperation<D>[] {
+    const cellsOf = this.projection.cellsOf?.bind(this.projection);
+    if (!cellsOf) return [];
+    const total = new Map<string, { cell: Cell; inc: Record<string, number> }>();
+    for (const id of touched) {
+      const previous = before.get(id);
+      const next = after.get(id);
+      for (const [cellKey, change] of cellChanges(previous ? cellsOf(previous) : [], next ? cellsOf(next) : [])) {
+        const sum = total.get(cellKey) ?? { cell: change.cell, inc: {} };
+        for (const [name, value] of Object.entries(change.inc)) sum.inc[name] = (sum.inc[name] ?? 0) + value;
+        total.set(cellKey, sum);
+      }
+    }
+    return [...total.entries()].map(([cellKey, { cell, inc }]) => ({
+      updateOne: {
+        filter: { _id: cellKey },
+        update: { $inc: incrementOf(inc), $setOnInsert: { kind: 'cell', family: cell.family, date: cell.date, dims: cell.dims, extra: cell.extra ?? {} } },
+        upsert: true,
+      },
+    }));
+  }
+
   private async apply(batch: StoredEvent[]): Promise<void> {
     if (batch.length === 0) return;
     const last = batch[batch.length - 1].position;
@@ -205,11 +233,12 @@ export class ProjectionRunner<D extends { _id: string }> {
         }
         touched.add(id);
       }
-      // One round trip for the batch's documents (bulkWrite), then the checkpoint, in one transaction.
-      const writes = [...touched].map((id) => {
+      // One round trip for the batch's documents and cells (bulkWrite), then the checkpoint, in one transaction.
+      const writes: BulkWriteOperation<D>[] = [...touched].map((id) => {
         const doc = changed.get(id);
         return doc ? { replaceOne: { filter: { _id: id }, replacement: doc, upsert: true } } : { deleteOne: { filter: { _id: id } } };
       });
+      writes.push(...this.cellWrites(touched, new Map(loaded.map((doc) => [doc._id, doc])), changed));
       if (writes.length > 0) await documents.bulkWrite(writes);
       await writeCheckpoint(tx, this.collection, this.projection.version, last, this.clock());
     });

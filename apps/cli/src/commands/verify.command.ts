@@ -3,6 +3,8 @@ import { isJourneyEventType, JOURNEY_STREAM_PREFIX } from '../../../../libs/doma
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
 import { canonicalJson } from '../../../api/src/http/command-request';
+import { addCounters, flattenCounters } from '../../../../projections/analytics/aggregate';
+import { cellId, type StoredCell } from '../../../../projections/analytics/cells';
 import { ALL_PROJECTIONS } from '../../../../projections';
 import { readCheckpoint } from '../../../projector/src/checkpoints';
 import { servingCollection } from '../../../projector/src/projection-catalog';
@@ -79,9 +81,16 @@ export class VerifyCommand extends CommandRunner {
       if (next) expected.set(id, next);
       else expected.delete(id);
     }
-    const actual = await readStore.collection(serving).find({});
+    const stored = await readStore.collection(serving).find({});
+    const actual = stored.filter((doc) => doc.kind !== 'cell');
+    if (projection.cellsOf) {
+      for (const [id, cell] of expectedCells(projection, expected.values())) expected.set(id, cell);
+      const cells = stored.filter((doc): doc is StoredCell => doc.kind === 'cell').map(withoutZeroCounters);
+      actual.push(...cells.filter((cell) => Object.keys(cell.counters).length > 0));
+    }
+    const actualIds = new Set(actual.map((d) => d._id));
     const differing = actual.filter((doc) => !expected.has(doc._id) || canonicalJson(doc) !== canonicalJson(asStored(expected.get(doc._id)))).map((d) => d._id);
-    const missing = [...expected.keys()].filter((id) => !actual.some((d) => d._id === id));
+    const missing = [...expected.keys()].filter((id) => !actualIds.has(id));
     const ok = differing.length === 0 && missing.length === 0;
     const upTo = checkpoint === undefined ? 'nothing applied yet' : `up to position ${checkpoint}`;
     return { check, ok, detail: ok ? `${actual.length} documents in ${serving} equal a fresh recomputation (${upTo})` : `${differing.length} differ, ${missing.length} missing in ${serving}: ${[...differing, ...missing].slice(0, 10).join(', ')}` };
@@ -91,6 +100,38 @@ export class VerifyCommand extends CommandRunner {
   parseJson(): boolean {
     return true;
   }
+}
+
+/** The cube an aggregating projection should hold: every document's cells, summed, as stored. */
+function expectedCells(projection: (typeof ALL_PROJECTIONS)[number], documents: Iterable<unknown>): Map<string, StoredCell> {
+  const cells = new Map<string, StoredCell>();
+  for (const doc of documents) {
+    for (const cell of projection.cellsOf!(doc)) {
+      const id = cellId(cell);
+      const stored = cells.get(id) ?? { _id: id, kind: 'cell' as const, family: cell.family, date: cell.date, dims: cell.dims, extra: cell.extra ?? {}, counters: {} };
+      stored.counters = addCounters(flattenCounters(stored.counters), cell.counters);
+      cells.set(id, stored);
+    }
+  }
+  for (const cell of cells.values()) cell.counters = nest(withoutZeroCounters(cell).counters as Record<string, number>);
+  return cells;
+}
+
+/** Counters as stored: `name.value` histogram keys nested, as MongoDB's $inc with dotted paths leaves them. */
+function nest(flat: Record<string, number>): Record<string, unknown> {
+  const nested: Record<string, any> = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const path = key.split('.');
+    let at = nested;
+    for (const part of path.slice(0, -1)) at = at[part] ??= {};
+    at[path[path.length - 1]] = value;
+  }
+  return nested;
+}
+
+function withoutZeroCounters<T extends { counters: unknown }>(cell: T): T {
+  const flat = flattenCounters(cell.counters as Record<string, unknown>);
+  return { ...cell, counters: nest(Object.fromEntries(Object.entries(flat).filter(([, v]) => v !== 0))) };
 }
 
 /** A document as read stores keep it: undefined fields become null (MongoDB's driver does the same). */

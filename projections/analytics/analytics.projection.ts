@@ -1,0 +1,20 @@
+import type { DocumentProjection } from '../projection';
+import type { JourneyDocument } from '../journeys/journey.document';
+import { journeyProjection } from '../journeys/journey.projection';
+import { CELL_FAMILIES } from './families';
+
+/**
+ * The analytics read model (`analytics`): in one collection, each journey's document (the
+ * journey read model's own evolve, kept here so that a rebuild of either stands alone) and
+ * the cube of cells every analyst figure is read from. A journey's cells are a pure function
+ * of its document, and the projector adds their change per batch.
+ */
+export const analyticsProjection: DocumentProjection<JourneyDocument> = {
+  name: 'analytics',
+  version: 1,
+  collection: 'analytics',
+  indexes: [{ key: { kind: 1, family: 1, date: 1 }, name: 'cells_by_family_date' }],
+  documentId: (event) => journeyProjection.documentId(event),
+  evolve: (document, event) => journeyProjection.evolve(document, event),
+  cellsOf: (document) => CELL_FAMILIES.flatMap((family) => family(document)),
+};

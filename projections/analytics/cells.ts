@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { CalendarDate } from '../../libs/domain/src/calendar/calendar-date';
+import type { CellDimensions } from './dimensions';
+
+/**
+ * The analytics read model is a cube of cells. A cell is what one journey contributes to
+ * one metric family on one date, under the journey's dimensions: counters (`referrals: 1`)
+ * and histogram entries (`'rgWorkingDays.5': 1`, so medians and percentiles stay exact).
+ * Journeys with the same family, date, dimensions and `extra` share a stored cell and their
+ * counters add up. Every cell a journey contributes is a pure function of its journey
+ * document (`cellsOf`), and the projector writes the difference between a journey's cells
+ * before and after each batch: so an overturned or corrected decision moves the figures
+ * exactly as a fresh replay would, and the cost of an event never depends on how many
+ * journeys there are.
+ */
+export interface Cell {
+  /** The metric family: 'referrals', 'decisions', ... */
+  family: string;
+  /** The date the family counts by (referral date, decision date, exit date ...). */
+  date: CalendarDate;
+  dims: CellDimensions;
+  /** Further keys of the family (a stage, an end date, a cohort date ...). */
+  extra?: Record<string, string | number | boolean | null>;
+  /** What the journey adds: counters, and histograms as `name.value` keys. */
+  counters: Record<string, number>;
+}
+
+/** A stored cell: the keys, and counters summed over the journeys in it. */
+export interface StoredCell {
+  _id: string;
+  kind: 'cell';
+  family: string;
+  date: CalendarDate;
+  dims: CellDimensions;
+  extra: Record<string, string | number | boolean | null>;
+  counters: Record<string, unknown>;
+}
+
+/** A stored cell's id: the same keys give the same id on every backend and every run. */
+export function cellId(cell: Pick<Cell, 'family' | 'date' | 'dims' | 'extra'>): string {
+  const keys = JSON.stringify([cell.family, cell.date, sortedEntries(cell.dims), sortedEntries(cell.extra ?? {})]);
+  return `cell:${cell.family}:${cell.date}:${createHash('sha256').update(keys).digest('base64url').slice(0, 22)}`;
+}
+
+/** What to add to each stored cell when a journey's cells go from `before` to `after`. */
+export function cellChanges(before: readonly Cell[], after: readonly Cell[]): Map<string, { cell: Cell; inc: Record<string, number> }> {
+  const changes = new Map<string, { cell: Cell; inc: Record<string, number> }>();
+  const add = (cell: Cell, sign: 1 | -1) => {
+    const id = cellId(cell);
+    const change = changes.get(id) ?? { cell, inc: {} };
+    for (const [name, value] of Object.entries(cell.counters)) change.inc[name] = (change.inc[name] ?? 0) + sign * value;
+    changes.set(id, change);
+  };
+  before.forEach((cell) => add(cell, -1));
+  after.forEach((cell) => add(cell, 1));
+  for (const [id, change] of changes) {
+    for (const [name, value] of Object.entries(change.inc)) if (value === 0) delete change.inc[name];
+    if (Object.keys(change.inc).length === 0) changes.delete(id);
+  }
+  return changes;
+}
+
+/** Counters as MongoDB's $inc takes them: histogram keys are dotted paths into `counters`. */
+export function incrementOf(inc: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(inc).map(([name, value]) => [`counters.${name}`, value]));
+}
+
+function sortedEntries(record: object): Array<[string, unknown]> {
+  return Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
