@@ -2,6 +2,7 @@ import type { DocumentProjection } from '../projection';
 import type { JourneyDocument } from '../journeys/journey.document';
 import { journeyProjection } from '../journeys/journey.projection';
 import { CELL_FAMILIES } from './families';
+import { rollupsOf } from './rollups';
 
 /**
  * The analytics read model (`analytics`): in one collection, each journey's document (the
@@ -11,10 +12,14 @@ import { CELL_FAMILIES } from './families';
  */
 export const analyticsProjection: DocumentProjection<JourneyDocument> = {
   name: 'analytics',
-  version: 1,
+  version: 2,
   collection: 'analytics',
   indexes: [{ key: { kind: 1, family: 1, date: 1 }, name: 'cells_by_family_date' }],
+  // 2: roll-ups by month and one dimension.
   documentId: (event) => journeyProjection.documentId(event),
   evolve: (document, event) => journeyProjection.evolve(document, event),
-  cellsOf: (document) => CELL_FAMILIES.flatMap((family) => family(document)),
+  cellsOf: (document) => {
+    const cells = CELL_FAMILIES.flatMap((family) => family(document));
+    return [...cells, ...cells.flatMap(rollupsOf)];
+  },
 };

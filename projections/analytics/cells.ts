@@ -14,11 +14,15 @@ import type { CellDimensions } from './dimensions';
  * journeys there are.
  */
 export interface Cell {
+  /** A roll-up of fine cells (rollups.ts), with its own readable id; absent for a fine cell. */
+  level?: 'rollup';
+  id?: string;
   /** The metric family: 'referrals', 'decisions', ... */
   family: string;
-  /** The date the family counts by (referral date, decision date, exit date ...). */
+  /** The date the family counts by (referral date, decision date, exit date ...); a roll-up's month's first day. */
   date: CalendarDate;
-  dims: CellDimensions;
+  /** Every dimension on a fine cell; none or one on a roll-up. */
+  dims: Partial<CellDimensions>;
   /** Further keys of the family (a stage, an end date, a cohort date ...). */
   extra?: Record<string, string | number | boolean | null>;
   /** What the journey adds: counters, and histograms as `name.value` keys. */
@@ -28,16 +32,17 @@ export interface Cell {
 /** A stored cell: the keys, and counters summed over the journeys in it. */
 export interface StoredCell {
   _id: string;
-  kind: 'cell';
+  kind: 'cell' | 'rollup';
   family: string;
   date: CalendarDate;
-  dims: CellDimensions;
+  dims: Partial<CellDimensions>;
   extra: Record<string, string | number | boolean | null>;
   counters: Record<string, unknown>;
 }
 
 /** A stored cell's id: the same keys give the same id on every backend and every run. */
-export function cellId(cell: Pick<Cell, 'family' | 'date' | 'dims' | 'extra'>): string {
+export function cellId(cell: Pick<Cell, 'id' | 'family' | 'date' | 'dims' | 'extra'>): string {
+  if (cell.id) return cell.id;
   const keys = JSON.stringify([cell.family, cell.date, sortedEntries(cell.dims), sortedEntries(cell.extra ?? {})]);
   return `cell:${cell.family}:${cell.date}:${createHash('sha256').update(keys).digest('base64url').slice(0, 22)}`;
 }

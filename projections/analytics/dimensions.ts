@@ -40,7 +40,7 @@ export function dimensionsOf(doc: JourneyDocument, competentAuthority: C.Compete
 }
 
 /** The values a cell takes in a dimension: several for exploitation types, one otherwise. */
-export function dimensionValues(dims: CellDimensions, dimension: Dimension): Array<string | null> {
-  if (dimension === 'exploitationType') return dims.exploitationTypes;
-  return [dims[dimension]];
+export function dimensionValues(dims: Partial<CellDimensions>, dimension: Dimension): Array<string | null> {
+  if (dimension === 'exploitationType') return dims.exploitationTypes ?? [];
+  return [dims[dimension] ?? null];
 }

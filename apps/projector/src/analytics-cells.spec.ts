@@ -64,7 +64,7 @@ describe('analytics cells: incremental equals recomputed', () => {
   }, 120_000);
 
   async function storedCells(): Promise<Record<string, Record<string, number>>> {
-    const cells = await readStore.collection<StoredCell>('analytics').find({ kind: 'cell' });
+    const cells = await readStore.collection<StoredCell>('analytics').find({ kind: { $in: ['cell', 'rollup'] } });
     return Object.fromEntries(cells.map((cell) => [cell._id, nonZero(flattenCounters(cell.counters))]).filter(([, c]) => Object.keys(c).length > 0));
   }
 

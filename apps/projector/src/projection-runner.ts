@@ -201,7 +201,7 @@ export class ProjectionRunner<D extends { _id: string }> {
     return [...total.entries()].map(([cellKey, { cell, inc }]) => ({
       updateOne: {
         filter: { _id: cellKey },
-        update: { $inc: incrementOf(inc), $setOnInsert: { kind: 'cell', family: cell.family, date: cell.date, dims: cell.dims, extra: cell.extra ?? {} } },
+        update: { $inc: incrementOf(inc), $setOnInsert: { kind: cell.level ?? 'cell', family: cell.family, date: cell.date, dims: cell.dims, extra: cell.extra ?? {} } },
         upsert: true,
       },
     }));

@@ -1,16 +1,60 @@
-import type { CalendarDate } from '../../../../libs/domain/src/calendar/calendar-date';
+import { addDays, addMonths, type CalendarDate } from '../../../../libs/domain/src/calendar/calendar-date';
+import { DECISION_STAGES } from '../../../../libs/domain/src/codes';
 import type { Filter, ReadStore } from '../../../../libs/read-store/src/read-store.port';
 import { analyticsProjection } from '../../../../projections/analytics/analytics.projection';
 import type { StoredCell } from '../../../../projections/analytics/cells';
+import type { Dimension } from '../../../../projections/analytics/dimensions';
+import { ROLLUP_FAMILIES, rollupIds } from '../../../../projections/analytics/rollups';
+import { NRM_START } from '../../../../libs/domain/src/policy';
 import { servingCollection } from '../../../projector/src/projection-catalog';
+
+/** The values each kept `extra` key of a roll-up can take, to list roll-up ids. */
+const EXTRA_DOMAINS: Readonly<Record<string, readonly string[]>> = { stage: DECISION_STAGES };
+/** Ids per `$in` query: a year of one dimension's roll-ups is a few thousand. */
+const IDS_PER_QUERY = 20_000;
 
 /**
  * The cells of one metric family dated in `range` (inclusive), from the collection serving
- * the analytics read model: pre-aggregated cells, never journeys.
+ * the analytics read model. When the query allows (a family with roll-ups, `by` of at most
+ * one dimension, whole months, filters only on kept keys), the month roll-ups are read by
+ * their ids instead: a few documents per month, whatever the number of journeys.
  */
-export async function loadCells(readStore: ReadStore, family: string, range: { from?: CalendarDate; to?: CalendarDate } = {}, filter: Filter = {}): Promise<StoredCell[]> {
-  const collection = await servingCollection(readStore, analyticsProjection.name, analyticsProjection.collection);
+export async function loadCells(
+  readStore: ReadStore, family: string, range: { from?: CalendarDate; to?: CalendarDate; by?: readonly Dimension[] } = {}, filter: Filter = {},
+): Promise<StoredCell[]> {
+  const collection = readStore.collection<StoredCell>(await servingCollection(readStore, analyticsProjection.name, analyticsProjection.collection));
+  const ids = rollupIdsFor(family, range, filter);
+  if (ids) {
+    const found: StoredCell[] = [];
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) found.push(...(await collection.find({ _id: { $in: ids.slice(i, i + IDS_PER_QUERY) } })));
+    return found;
+  }
   const date = { ...(range.from ? { $gte: range.from } : {}), ...(range.to ? { $lte: range.to } : {}) };
-  const query: Filter = { kind: 'cell', family, ...(Object.keys(date).length ? { date } : {}), ...filter };
-  return readStore.collection<StoredCell>(collection).find(query);
+  return collection.find({ kind: 'cell', family, ...(Object.keys(date).length ? { date } : {}), ...filter });
 }
+
+/** The roll-up ids that answer the query exactly, or undefined when only fine cells can. */
+function rollupIdsFor(family: string, range: { from?: CalendarDate; to?: CalendarDate; by?: readonly Dimension[] }, filter: Filter): string[] | undefined {
+  const kept = ROLLUP_FAMILIES[family];
+  if (!kept || !range.by || range.by.length > 1) return undefined;
+  if (range.from && !range.from.endsWith('-01')) return undefined;
+  if (range.to && addMonths(`${range.to.slice(0, 7)}-01`, 1) !== addDays(range.to, 1)) return undefined;
+  const pinned: Record<string, string> = {};
+  for (const [key, value] of Object.entries(filter)) {
+    const name = key.startsWith('extra.') ? key.slice('extra.'.length) : undefined;
+    if (!name || !kept.includes(name) || typeof value !== 'string') return undefined;
+    pinned[name] = value;
+  }
+  const extras = kept.reduce<Array<Record<string, string>>>(
+    (partial, name) => partial.flatMap((e) => (pinned[name] ? [pinned[name]] : EXTRA_DOMAINS[name] ?? []).map((v) => ({ ...e, [name]: v }))),
+    [{}],
+  );
+  return rollupIds(family, months(range.from ?? NRM_START, range.to ?? new Date().toISOString().slice(0, 10)), range.by[0] ?? 'all', extras);
+}
+
+function months(from: CalendarDate, to: CalendarDate): string[] {
+  const all: string[] = [];
+  for (let month = `${from.slice(0, 7)}-01`; month <= to; month = addMonths(month, 1)) all.push(month.slice(0, 7));
+  return all;
+}
+

@@ -11,6 +11,7 @@ import { cellChanges, incrementOf } from '../../../../projections/analytics/cell
 import { decisionsCells } from '../../../../projections/analytics/facts/decisions';
 import { reconsiderationsCells } from '../../../../projections/analytics/facts/reconsiderations';
 import { waitingCells } from '../../../../projections/analytics/facts/waiting';
+import { rollupsOf } from '../../../../projections/analytics/rollups';
 import type { JourneyDocument } from '../../../../projections/journeys/journey.document';
 import { journeyProjection } from '../../../../projections/journeys/journey.projection';
 import type { ProjectedEvent } from '../../../../projections/projection';
@@ -59,9 +60,10 @@ describe('decisions analytics routes, over cells stored as the projector stores 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vjt-decisions-'));
     store = SqliteReadStore.open({ directory: dir });
-    const cells = journeys.flatMap((doc) => [...decisionsCells(doc), ...waitingCells(doc), ...reconsiderationsCells(doc)]);
+    const fine = journeys.flatMap((doc) => [...decisionsCells(doc), ...waitingCells(doc), ...reconsiderationsCells(doc)]);
+    const cells = [...fine, ...fine.flatMap(rollupsOf)];
     await store.collection('analytics').bulkWrite([...cellChanges([], cells)].map(([id, { cell, inc }]) => ({
-      updateOne: { filter: { _id: id }, update: { $inc: incrementOf(inc), $setOnInsert: { kind: 'cell', family: cell.family, date: cell.date, dims: cell.dims, extra: cell.extra ?? {} } }, upsert: true },
+      updateOne: { filter: { _id: id }, update: { $inc: incrementOf(inc), $setOnInsert: { kind: cell.level ?? 'cell', family: cell.family, date: cell.date, dims: cell.dims, extra: cell.extra ?? {} } }, upsert: true },
     })));
     controller = new DecisionsAnalyticsController(store, { suppressionThreshold: 1 } as AppConfig);
   });

@@ -32,7 +32,7 @@ export class DecisionsAnalyticsController {
     const query = parseAnalyticsQuery(dto);
     const basis = dto.basis ?? 'decision';
     const { range, filter } = decisionCellsQuery(dto.stage, basis, { from: query.from, to: query.to });
-    const cells = await loadCells(this.readStore, DECISIONS, range, filter);
+    const cells = await loadCells(this.readStore, DECISIONS, { ...range, by: query.by }, filter);
     const report = buildReport(cells, decisionTimesDefinition(dto.stage), { ...this.options(query), dateOf: decisionDateOf(basis) });
     return sendReport(reply, { ...report, stage: dto.stage, basis }, query.format);
   }
@@ -51,7 +51,7 @@ export class DecisionsAnalyticsController {
   @ApiOperation({ summary: 'Reconsideration requests, per negative decision, and how many were overturned' })
   async reconsiderations(@Query() dto: ReconsiderationsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
     const query = parseAnalyticsQuery(dto);
-    const cells = await loadCells(this.readStore, RECONSIDERATIONS, { from: query.from, to: query.to }, dto.stage ? { 'extra.stage': dto.stage } : {});
+    const cells = await loadCells(this.readStore, RECONSIDERATIONS, { from: query.from, to: query.to, by: query.by }, dto.stage ? { 'extra.stage': dto.stage } : {});
     const report = buildReport(cells, reconsiderationsDefinition, this.options(query));
     return sendReport(reply, dto.stage ? { ...report, stage: dto.stage } : report, query.format);
   }

@@ -52,7 +52,7 @@ export class VolumeAnalyticsController {
     if (other.length || by.length === 0) {
       throw new ValidationFailed([{ field: 'by', rule: 'isIn', message: `by must list region, policeForceArea or both${other.length ? ` (not ${other.join(', ')})` : ''}` }]);
     }
-    const [referrals, decisions, exits] = await Promise.all([REFERRALS, DECISIONS, EXITS].map((family) => loadCells(this.readStore, family, query)));
+    const [referrals, decisions, exits] = await Promise.all([REFERRALS, DECISIONS, EXITS].map((family) => loadCells(this.readStore, family, { ...query, by })));
     const report = regionsReport({ referrals, decisions, exits }, { period: query.period, by, threshold: this.config.suppressionThreshold, from: query.from });
     return sendReport(reply, report, query.format);
   }

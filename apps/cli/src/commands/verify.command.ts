@@ -82,10 +82,10 @@ export class VerifyCommand extends CommandRunner {
       else expected.delete(id);
     }
     const stored = await readStore.collection(serving).find({});
-    const actual = stored.filter((doc) => doc.kind !== 'cell');
+    const actual = stored.filter((doc) => doc.kind !== 'cell' && doc.kind !== 'rollup');
     if (projection.cellsOf) {
       for (const [id, cell] of expectedCells(projection, expected.values())) expected.set(id, cell);
-      const cells = stored.filter((doc): doc is StoredCell => doc.kind === 'cell').map(withoutZeroCounters);
+      const cells = stored.filter((doc): doc is StoredCell => doc.kind === 'cell' || doc.kind === 'rollup').map(withoutZeroCounters);
       actual.push(...cells.filter((cell) => Object.keys(cell.counters).length > 0));
     }
     const actualIds = new Set(actual.map((d) => d._id));
@@ -108,7 +108,7 @@ function expectedCells(projection: (typeof ALL_PROJECTIONS)[number], documents: 
   for (const doc of documents) {
     for (const cell of projection.cellsOf!(doc)) {
       const id = cellId(cell);
-      const stored = cells.get(id) ?? { _id: id, kind: 'cell' as const, family: cell.family, date: cell.date, dims: cell.dims, extra: cell.extra ?? {}, counters: {} };
+      const stored = cells.get(id) ?? { _id: id, kind: cell.level ?? ('cell' as const), family: cell.family, date: cell.date, dims: cell.dims, extra: cell.extra ?? {}, counters: {} };
       stored.counters = addCounters(flattenCounters(stored.counters), cell.counters);
       cells.set(id, stored);
     }
