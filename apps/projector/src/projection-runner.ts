@@ -157,6 +157,9 @@ export class ProjectionRunner<D extends { _id: string }> {
       }
       await this.applyOrFail(batch);
       batch = [];
+      // The embedded stores answer synchronously, so catching up is a chain of microtasks:
+      // let the event loop serve requests (and timers) between batches.
+      await new Promise((resolve) => setImmediate(resolve));
     }
     if (this.stopped) await this.applyOrFail(batch);
   }
