@@ -12,10 +12,11 @@ import { rollupsOf } from './rollups';
  */
 export const analyticsProjection: DocumentProjection<JourneyDocument> = {
   name: 'analytics',
-  version: 2,
+  version: 3,
   collection: 'analytics',
   indexes: [{ key: { kind: 1, family: 1, date: 1 }, name: 'cells_by_family_date' }],
   // 2: roll-ups by month and one dimension.
+  // 3: corrections (the journey document's version 4).
   documentId: (event) => journeyProjection.documentId(event),
   evolve: (document, event) => journeyProjection.evolve(document, event),
   cellsOf: (document) => {

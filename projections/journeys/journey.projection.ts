@@ -1,10 +1,11 @@
 import { addMonths, daysBetween } from '../../libs/domain/src/calendar/calendar-date';
 import { workingDaysBetween } from '../../libs/domain/src/calendar/working-days';
 import { FOLLOW_UP_MILESTONES } from '../../libs/domain/src/codes';
-import { journeyIdOfStream, JOURNEY_STREAM_PREFIX } from '../../libs/domain/src/events';
+import { journeyIdOfStream, JOURNEY_STREAM_PREFIX, type RecordCorrected } from '../../libs/domain/src/events';
+import { correctHistory, type JourneyFact } from '../../libs/domain/src/journey/corrections';
 import { reasonableGroundsTargetDate, recoveryPeriodEnds, REASONABLE_GROUNDS_TARGET_WORKING_DAYS } from '../../libs/domain/src/policy';
 import { regionOf } from '../../libs/domain/src/police-force-areas';
-import { sortablePosition, type DocumentProjection, type ProjectedEvent } from '../projection';
+import { sortablePosition, type DocumentProjection } from '../projection';
 import type { DecisionView, EpisodeView, JourneyDocument } from './journey.document';
 import { summarise } from './journey.summary';
 
@@ -13,7 +14,8 @@ export const journeyProjection: DocumentProjection<JourneyDocument> = {
   name: 'journeys',
   // 2: lastPosition became a sortable string (was a JS number, which rounds large positions).
   // 3: organisationId is the caseload organisation (was the first responder's); transfers and erasure.
-  version: 3,
+  // 4: corrections (RecordCorrected), with the folded events kept to fold again.
+  version: 4,
   collection: 'journeys',
   indexes: [
     { key: { organisationId: 1, stage: 1 }, name: 'organisation_stage' },
@@ -23,7 +25,7 @@ export const journeyProjection: DocumentProjection<JourneyDocument> = {
   ],
   documentId: (event) => (event.streamId.startsWith(JOURNEY_STREAM_PREFIX) ? journeyIdOfStream(event.streamId) : undefined),
   evolve(document, event) {
-    const next = apply(document, event);
+    const next = event.type === 'RecordCorrected' ? corrected(document, event.data) : folded(document, event);
     if (!next) return null;
     return {
       ...summarise(next),
@@ -34,7 +36,31 @@ export const journeyProjection: DocumentProjection<JourneyDocument> = {
   },
 };
 
-function apply(doc: JourneyDocument | null, event: ProjectedEvent): JourneyDocument | null {
+function folded(doc: JourneyDocument | null, event: JourneyFact): JourneyDocument | null {
+  const next = apply(doc, event);
+  return next && { ...next, foldedEvents: [...next.foldedEvents, compact(event)] };
+}
+
+/**
+ * A correction folds the journey's events again, from the first, with the corrected event's
+ * data changed: exactly the document a replay of the corrected history gives. The cost is
+ * bounded by the journey's length.
+ */
+function corrected(doc: JourneyDocument | null, correction: RecordCorrected): JourneyDocument | null {
+  if (!doc) return null;
+  const events = correctHistory(doc.foldedEvents, correction).map(compact);
+  const refolded = events.reduce<JourneyDocument | null>(apply, null);
+  return refolded && { ...refolded, foldedEvents: events };
+}
+
+/** What folding again needs of an event: id, type and data, with personal details reduced to "some were recorded". */
+function compact(event: JourneyFact): JourneyFact {
+  const { id, type, data } = event;
+  if (type === 'VictimIdentified' && data.personalDetails) return { id, type, data: { ...data, personalDetails: {} } };
+  return { id, type, data } as JourneyFact;
+}
+
+function apply(doc: JourneyDocument | null, event: JourneyFact): JourneyDocument | null {
   if (event.type === 'VictimIdentified') return identified(event.data);
   if (!doc) return null; // cannot happen: the decider records nothing before identification
   switch (event.type) {
@@ -95,7 +121,7 @@ function apply(doc: JourneyDocument | null, event: ProjectedEvent): JourneyDocum
   }
 }
 
-function identified(data: Extract<ProjectedEvent, { type: 'VictimIdentified' }>['data']): JourneyDocument {
+function identified(data: Extract<JourneyFact, { type: 'VictimIdentified' }>['data']): JourneyDocument {
   return {
     _id: data.journeyId,
     journeyId: data.journeyId,
@@ -128,6 +154,7 @@ function identified(data: Extract<ProjectedEvent, { type: 'VictimIdentified' }>[
     episodes: [],
     services: [],
     totalCareCostPence: 0,
+    foldedEvents: [],
     lastPosition: '',
     lastRevision: -1,
     lastRecordedAt: '',
@@ -142,7 +169,7 @@ function newEpisode(number: number, referralId: string, referredOn: string, comp
   };
 }
 
-function withDecision(e: EpisodeView, eventId: string, data: Extract<ProjectedEvent, { type: 'DecisionMade' }>['data']): EpisodeView {
+function withDecision(e: EpisodeView, eventId: string, data: Extract<JourneyFact, { type: 'DecisionMade' }>['data']): EpisodeView {
   const { stage, outcome, decidedAt, reasonCode } = data;
   if (stage === 'reasonable_grounds') {
     const workingDays = workingDaysBetween(e.referredOn, decidedAt);

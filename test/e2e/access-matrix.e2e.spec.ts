@@ -44,6 +44,7 @@ const BODIES: Record<string, unknown> = {
   'POST /journeys/{id}/re-referrals': { occurredAt: '2024-09-02', newReferralId: 'NRM-2024-0002', previousReferralId: 'NRM-2024-0001', sameIncident: false, competentAuthority: 'SCA' },
   'POST /journeys/{id}/transfers': { toOrganisationId: 'org-elsewhere', reason: 'relocated' },
   'POST /journeys/{id}/erasure': { reason: 'DPO-2026-1', legalBasis: 'consent_withdrawn' },
+  'POST /journeys/{id}/corrections': { correctedEventId: '00000000-0000-4000-8000-000000000000', changes: [{ field: 'reasonCode', value: 'x' }], reason: 'access check' },
   'POST /keys/rotation': {},
   'POST /projections/{name}/rebuild': {},
 };

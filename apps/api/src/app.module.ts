@@ -6,6 +6,7 @@ import { DecisionsAnalyticsController } from './analytics/decisions.controller';
 import { OutcomesAnalyticsController } from './analytics/outcomes.controller';
 import { VolumeAnalyticsController } from './analytics/volume.controller';
 import { AccessGuard } from './auth/access.guard';
+import { AuditController } from './audit/audit.controller';
 import { ErasePersonalDataHandler } from './personal-data/erase-personal-data.handler';
 import { PersonalDataController } from './personal-data/personal-data.controller';
 import { ReadPersonalDetailsHandler } from './personal-data/read-personal-details.query';
@@ -26,7 +27,7 @@ export class AppModule {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StoresModule.with(config, stores)],
       controllers: [
-        JourneysController, PersonalDataController, HealthController, ProjectionsController,
+        JourneysController, PersonalDataController, AuditController, HealthController, ProjectionsController,
         AnalyticsController, VolumeAnalyticsController, DecisionsAnalyticsController, OutcomesAnalyticsController,
       ],
       providers: [

@@ -64,6 +64,16 @@ export interface AppConfig {
   dataKeyCacheSize: number;
   /** Analytics: counts from 1 to this minus 1, and statistics over fewer people, are suppressed. */
   suppressionThreshold: number;
+  /**
+   * The Ed25519 key that signs audit heads and evidence statements: PKCS#8 PEM text, or the
+   * path of a file holding it. Absent: generated into DATA_DIR/secrets (embedded default only;
+   * required with MONGODB_URI, so that every process signs with the same key).
+   */
+  auditSigningKey?: string;
+  /** How often the ledger keeper signs a head when something new was ledgered (0: only after catching up and on demand). */
+  auditHeadIntervalMs: number;
+  /** Most events one GET /audit/verify checks; past it the answer says where to resume. */
+  auditVerifyMaxEvents: number;
 }
 
 export class ConfigError extends Error {
@@ -133,6 +143,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     pseudonymKey: env.PSEUDONYM_KEY || undefined,
     dataKeyCacheSize: int('DATA_KEY_CACHE_SIZE', 10_000, 0, 10_000_000),
     suppressionThreshold: int('ANALYTICS_SUPPRESSION_THRESHOLD', 10, 2, 1000),
+    auditSigningKey: env.AUDIT_SIGNING_KEY || undefined,
+    auditHeadIntervalMs: int('AUDIT_HEAD_INTERVAL_MS', 60_000, 0, 86_400_000),
+    auditVerifyMaxEvents: int('AUDIT_VERIFY_MAX_EVENTS', 250_000, 1, 1_000_000_000),
   };
   for (const origin of config.corsOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS must list origins like https://app.example.org (got "${origin}")`);
@@ -157,6 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (config.mongodbUri && !config.pseudonymKey) {
     problems.push('MONGODB_URI needs PSEUDONYM_KEY: every process must give analysts the same pseudonymous ids (see docs/security.md)');
+  }
+  if (config.mongodbUri && !config.auditSigningKey) {
+    problems.push('MONGODB_URI needs AUDIT_SIGNING_KEY: every process must sign audit heads and evidence with the same key (see docs/audit.md)');
   }
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -7,9 +7,10 @@ import { ReplayCommand } from './commands/replay.command';
 import { SeedCommand } from './commands/seed.command';
 import { StatusCommand } from './commands/status.command';
 import { TokenCommand } from './commands/token.command';
+import { VerifyBundleCommand } from './commands/verify-bundle.command';
 import { VerifyCommand } from './commands/verify.command';
 
 @Module({
-  providers: [CliStores, SeedCommand, StatusCommand, RebuildCommand, ReplayCommand, VerifyCommand, ExportCommand, ImportCommand, TokenCommand],
+  providers: [CliStores, SeedCommand, StatusCommand, RebuildCommand, ReplayCommand, VerifyCommand, VerifyBundleCommand, ExportCommand, ImportCommand, TokenCommand],
 })
 export class CliModule {}

@@ -5,6 +5,7 @@ import { closeStores, openStores } from '../../api/src/infrastructure/stores';
 import { StoreLockedError } from '../../../libs/event-store/src/errors';
 import { ReadStoreLockedError } from '../../../libs/read-store/src/embedded/sqlite-file';
 import { Projector } from './projector';
+import { auditKeeperOptions } from '../../api/src/audit/audit-keys';
 
 /**
  * The projector as its own process, on the stores the configuration names. In production
@@ -16,7 +17,7 @@ async function main(): Promise<void> {
   const logger = new Logger('Projector');
   const config = loadConfig();
   const stores = await openStores(config);
-  const projector = new Projector(stores.events, stores.readStore, projectorOptions(config));
+  const projector = new Projector(stores.events, stores.readStore, { ...projectorOptions(config), audit: auditKeeperOptions(config) });
   await projector.start();
   logger.log(`Projecting ${(await projector.status()).map((s) => s.name).join(', ')} into ${config.dataDir}`);
   const stop = async () => {

@@ -6,6 +6,7 @@ import type { DocumentProjection } from '../../../projections/projection';
 import { CATALOG, CatalogEntry, PROJECTION_STATUS, physicalCollection, readCatalogEntry } from './projection-catalog';
 import { CHECKPOINTS } from './checkpoints';
 import { ProjectionRunner, ProjectionStatus, RunnerOptions } from './projection-runner';
+import { LedgerKeeper, type LedgerKeeperOptions } from '../../../libs/audit/src/ledger-keeper';
 
 export interface ProjectorOptions extends Omit<RunnerOptions, 'collection'> {
   /** How often status is published to the read store and rebuild requests are looked for (0: never). */
@@ -14,6 +15,8 @@ export interface ProjectorOptions extends Omit<RunnerOptions, 'collection'> {
   retireAfterMs?: number;
   projections?: ReadonlyArray<DocumentProjection<any>>;
   clock?: () => string;
+  /** Keep the audit ledger, and sign heads when given a key, beside the projections (libs/audit). */
+  audit?: LedgerKeeperOptions;
 }
 
 export type ProjectionReport = ProjectionStatus & { serving: string; rebuilding: ProjectionStatus | null };
@@ -32,6 +35,7 @@ export class Projector {
   private readonly rebuilds = new Map<string, { runner: ProjectionRunner<any>; done: Promise<void> }>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private stopped = false;
+  private keeper: LedgerKeeper | undefined;
 
   constructor(
     private readonly events: EventStore,
@@ -52,6 +56,10 @@ export class Projector {
       else void this.rebuild(projection.name).catch((error) => this.logger.error(String(error)));
     }
     if (this.options.heartbeatMs) this.heartbeat(this.options.heartbeatMs, (this.options.clock ?? now)());
+    if (this.options.audit) {
+      this.keeper = new LedgerKeeper(this.events, this.readStore, { log: new Logger('AuditLedger'), ...this.options.audit });
+      await this.keeper.start();
+    }
   }
 
   /**
@@ -81,7 +89,7 @@ export class Projector {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
-    await Promise.all([...this.live.values(), ...[...this.rebuilds.values()].map((r) => r.runner)].map((r) => r.stop()));
+    await Promise.all([...this.live.values(), ...[...this.rebuilds.values()].map((r) => r.runner), ...(this.keeper ? [this.keeper] : [])].map((r) => r.stop()));
   }
 
   /**

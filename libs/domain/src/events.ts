@@ -158,6 +158,27 @@ export interface PersonalDataErased {
   legalBasis: ErasureLegalBasis;
 }
 
+/** One change a correction makes: a dotted path in the corrected event's data and the value it should have had. */
+export interface FieldChange {
+  field: string;
+  /** The right value; null removes an optional field that should not have been recorded. */
+  value: unknown;
+}
+
+/**
+ * An earlier event of the journey was recorded wrongly: these fields of its data should have
+ * read so. The original stays in the history; every fold (the decider's state, every read
+ * model) applies the correction as a replay of the history with the corrected event would.
+ * Personal details among the values are sealed like the identification's.
+ */
+export interface RecordCorrected {
+  occurredAt: CalendarDate;
+  correctedEventId: string;
+  changes: FieldChange[];
+  /** Why the record was wrong. Kept in plain text in the history, so never personal data. */
+  reason: string;
+}
+
 interface EventMap {
   VictimIdentified: VictimIdentified;
   ConsentRecorded: ConsentRecorded;
@@ -173,6 +194,7 @@ interface EventMap {
   VictimReReferred: VictimReReferred;
   JourneyTransferred: JourneyTransferred;
   PersonalDataErased: PersonalDataErased;
+  RecordCorrected: RecordCorrected;
 }
 
 export type JourneyEventType = keyof EventMap;
@@ -186,6 +208,7 @@ export const JOURNEY_EVENT_TYPES: readonly JourneyEventType[] = [
   'VictimIdentified', 'ConsentRecorded', 'DutyToNotifySubmitted', 'CircumstancesRecorded',
   'VictimReferred', 'DecisionMade', 'ReconsiderationRequested', 'NeedsAssessed', 'CareProvided',
   'VictimExited', 'FollowUpRecorded', 'VictimReReferred', 'JourneyTransferred', 'PersonalDataErased',
+  'RecordCorrected',
 ];
 
 export function isJourneyEventType(type: string): type is JourneyEventType {

@@ -10,5 +10,6 @@ export * from './rules';
 export * from './policy';
 export * from './journey/commands';
 export * from './journey/state';
+export * from './journey/corrections';
 export * from './journey/decide';
 export * from './journey/decider';

@@ -10,7 +10,7 @@ export const CURRENT_SCHEMA_VERSION: Readonly<Record<JourneyEventType, number>> 
   VictimIdentified: 2, ConsentRecorded: 1, DutyToNotifySubmitted: 1, CircumstancesRecorded: 1,
   VictimReferred: 1, DecisionMade: 1, ReconsiderationRequested: 1, NeedsAssessed: 1,
   CareProvided: 1, VictimExited: 1, FollowUpRecorded: 1, VictimReReferred: 1,
-  JourneyTransferred: 1, PersonalDataErased: 1,
+  JourneyTransferred: 1, PersonalDataErased: 1, RecordCorrected: 1,
 };
 
 type Upcaster = (data: Record<string, unknown>) => Record<string, unknown>;

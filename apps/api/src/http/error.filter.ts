@@ -7,6 +7,7 @@ import {
 } from '../errors';
 import { UnknownProjection } from '../../../projector/src/projector';
 import { etag } from './revision-headers';
+import { AuditConflict } from '../audit/audit-errors';
 import { DataKeyMissingError, UnknownKeyEncryptionKeyError } from '../../../../libs/personal-data/src/errors';
 
 interface ErrorBody {
@@ -47,6 +48,7 @@ export class ErrorFilter implements ExceptionFilter {
     if (error instanceof DataKeyMissingError || error instanceof UnknownKeyEncryptionKeyError) {
       return { statusCode: 500, code: 'PERSONAL_DATA_KEY_UNAVAILABLE', message: 'The key to this person’s data is not available to this server; an operator must restore the key store or the key-encryption key.' };
     }
+    if (error instanceof AuditConflict) return { statusCode: 409, code: error.code, message: error.message };
     if (error instanceof ValidationFailed) return { statusCode: 400, code: error.code, message: error.message, errors: error.problems };
     if (error instanceof JourneyNotFound || error instanceof UnknownProjection) return { statusCode: 404, code: error.code, message: error.message };
     if (error instanceof JourneyRuleBroken) {

@@ -4,6 +4,7 @@ import type { ReadStore } from '../../../../libs/read-store/src/read-store.port'
 import { Projector } from '../../../projector/src/projector';
 import { ProjectionMonitor, StoredProjectionMonitor } from '../projections/projection-monitor';
 import { AppConfig, projectorOptions } from '../config';
+import { auditKeeperOptions } from '../audit/audit-keys';
 import { closeStores, Stores } from './stores';
 import { personalDataVault, pseudonymiser, requestHasher, tokenVerifier } from './security';
 import { APP_CONFIG, DATA_KEY_STORE, EVENT_STORE, PERSONAL_DATA_VAULT, PROJECTOR, PSEUDONYMISER, READ_STORE, REQUEST_HASHER, TOKEN_VERIFIER } from './tokens';
@@ -52,7 +53,9 @@ export class StoresModule implements OnApplicationBootstrap, OnApplicationShutdo
           provide: PROJECTOR,
           inject: [EVENT_STORE, READ_STORE],
           useFactory: (events: EventStore, readStore: ReadStore): ProjectionMonitor =>
-            config.projectorInProcess ? new Projector(events, readStore, projectorOptions(config)) : new StoredProjectionMonitor(readStore),
+            config.projectorInProcess
+              ? new Projector(events, readStore, { ...projectorOptions(config), audit: auditKeeperOptions(config) })
+              : new StoredProjectionMonitor(readStore),
         },
       ],
       exports: [APP_CONFIG, EVENT_STORE, READ_STORE, PROJECTOR, DATA_KEY_STORE, PERSONAL_DATA_VAULT, PSEUDONYMISER, TOKEN_VERIFIER, REQUEST_HASHER],

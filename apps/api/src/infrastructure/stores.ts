@@ -9,6 +9,8 @@ import type { DataKeyStore } from '../../../../libs/personal-data/src/data-key-s
 import { SqliteDataKeyStore } from '../../../../libs/personal-data/src/embedded/sqlite-data-key-store';
 import { DEFAULT_KEYS_DATABASE_NAME, MongoDataKeyStore } from '../../../../libs/personal-data/src/mongodb/mongo-data-key-store';
 import type { AppConfig } from '../config';
+import { ACCESS_STREAM_PREFIX } from '../personal-data/access-records';
+import { AUDIT_HEADS_STREAM } from '../../../../libs/audit/src/signed-heads';
 
 export interface Stores {
   events: EventStore;
@@ -17,8 +19,8 @@ export interface Stores {
   dataKeys: DataKeyStore;
 }
 
-/** The stream categories this product writes and projects from $all. */
-export const PRODUCT_STREAM_PREFIXES = [JOURNEY_STREAM_PREFIX] as const;
+/** The stream categories this product writes, and reads and chains from $all: journeys, access records, signed audit heads. */
+export const PRODUCT_STREAM_PREFIXES = [JOURNEY_STREAM_PREFIX, ACCESS_STREAM_PREFIX, AUDIT_HEADS_STREAM] as const;
 
 /**
  * Opens the stores the configuration names, before the application is built, so that a

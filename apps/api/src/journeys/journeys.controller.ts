@@ -17,8 +17,13 @@ import * as Steps from './steps';
 import type { AppConfig } from '../config';
 import { ValidationFailed } from '../errors';
 import { JourneyId } from '../http/journey-id';
-import { APP_CONFIG, REQUEST_HASHER } from '../infrastructure/tokens';
+import { APP_CONFIG, EVENT_STORE, READ_STORE, REQUEST_HASHER } from '../infrastructure/tokens';
 import type { RequestHasher } from '../http/request-hasher';
+import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
+import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
+import { readJourneyHistory } from './auditing/journey-history';
+import { readJourneyState } from './auditing/journey-state';
+import { JourneyStateQueryDto } from './auditing/journey-state-query.dto';
 
 const Id = JourneyId;
 
@@ -37,6 +42,8 @@ export class JourneysController {
     private readonly queries: QueryBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(REQUEST_HASHER) private readonly hasher: RequestHasher,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
   @Allow('support_worker') @Post() @HttpCode(201) @CommandHeaders() @ApiOperation({ summary: 'Identify a potential victim: starts a journey' })
@@ -112,6 +119,25 @@ export class JourneysController {
   transfer(@Id() id: string, @Body() body: Steps.TransferJourneyDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
     const data = plain(body);
     return this.record(req, reply, id, { type: 'TransferJourney', data: { ...data, occurredAt: data.occurredAt ?? today() } });
+  }
+
+  @Allow('support_worker', 'auditor') @Post(':id/corrections') @HttpCode(201) @CommandHeaders()
+  @ApiOperation({ summary: 'Correct fields of an earlier event: records RecordCorrected; the original stays in the history' })
+  correction(@Id() id: string, @Body() body: Steps.CorrectRecordDto, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    const data = plain(body);
+    return this.record(req, reply, id, { type: 'CorrectRecord', data: { ...data, occurredAt: data.occurredAt ?? today() } });
+  }
+
+  @Allow('support_worker', 'auditor') @Get(':id/history')
+  @ApiOperation({ summary: 'Every event of the journey, in order, as stored: who recorded it, when, under which command, and its ledger hashes' })
+  history(@Id() id: string, @Req() req: FastifyRequest) {
+    return readJourneyHistory(this.events, this.readStore, id, actorOf(req));
+  }
+
+  @Allow('support_worker', 'auditor') @Get(':id/state')
+  @ApiOperation({ summary: 'The journey as it stood at a date or position: as recorded by then, or (basis=occurred) as known now about that date' })
+  state(@Id() id: string, @Query() query: JourneyStateQueryDto, @Req() req: FastifyRequest) {
+    return readJourneyState(this.events, id, actorOf(req), query);
   }
 
   @Allow('support_worker', 'auditor') @Get(':id') @ApiOperation({ summary: 'The journey read model, with today’s waits and overdue flags' })

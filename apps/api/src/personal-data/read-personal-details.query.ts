@@ -54,7 +54,8 @@ export class ReadPersonalDetailsHandler implements IQueryHandler<ReadPersonalDet
     assertOnCaseload(query.actor, state.caseloadOrganisationId, query.journeyId);
     const accessRecordId = await this.onRecord(query);
     const base = { journeyId: query.journeyId, accessRecordId, personalDetails: null, erasedOn: state.personalDataErasedOn ?? null };
-    const identification = history.find((e) => e.type === 'VictimIdentified');
+    // As corrected: a correction of personal details holds them sealed under the same paths.
+    const identification = state.facts.find((e) => e.type === 'VictimIdentified');
     const sealed = identification?.type === 'VictimIdentified' ? identification.data.personalDetails : undefined;
     if (state.personalDataErasedOn) return { ...base, status: 'erased' };
     if (!sealed) return { ...base, status: 'none' };

@@ -21,6 +21,7 @@ interface CommandMap {
   /** The case's current organisation comes from the journey, not the caller. */
   TransferJourney: Omit<E.JourneyTransferred, 'fromOrganisationId'>;
   ErasePersonalData: E.PersonalDataErased;
+  CorrectRecord: E.RecordCorrected;
 }
 
 export type JourneyCommandType = keyof CommandMap;
@@ -45,4 +46,5 @@ export const EVENT_RECORDED_BY = {
   ReReferVictim: 'VictimReReferred',
   TransferJourney: 'JourneyTransferred',
   ErasePersonalData: 'PersonalDataErased',
+  CorrectRecord: 'RecordCorrected',
 } as const satisfies Record<JourneyCommandType, E.JourneyEventType>;

@@ -3,6 +3,7 @@ import type { JourneyEvent } from '../events';
 import { NRM_START, reconsiderationDeadline, recoveryPeriodEnds } from '../policy';
 import { broken } from '../rules';
 import { JourneyCommand, JourneyCommandOf } from './commands';
+import { correctRecord } from './correct-record';
 import { Episode, JourneyState, currentEpisode, decisionInForce, findEpisode, isOpen } from './state';
 
 /**
@@ -49,6 +50,8 @@ export function decide(command: JourneyCommand, state: JourneyState): JourneyEve
         broken('PERSONAL_DATA_ALREADY_ERASED', `This person's personal data was already erased on ${state.personalDataErasedOn}.`);
       }
       return [{ type: 'PersonalDataErased', data: command.data }];
+    case 'CorrectRecord':
+      return correctRecord(command, state, decide);
   }
 }
 

@@ -1,6 +1,7 @@
 import type { AgeGroup, CompetentAuthority, DecisionOutcome, DecisionStage, ExitReason } from '../codes';
 import type { CalendarDate } from '../calendar/calendar-date';
 import type { RecordedJourneyEvent } from '../events';
+import { correctHistory, type JourneyFact } from './corrections';
 
 /** A decision as the rules need it. */
 export interface Decision {
@@ -33,9 +34,16 @@ export interface JourneyState {
   referralConsent?: { given: boolean; on: CalendarDate };
   dutyToNotifyOn?: CalendarDate;
   episodes: Episode[];
+  /**
+   * The journey's events but corrections, in order, with every correction applied: what a
+   * correction re-decides, and what the state is folded again from when one arrives.
+   */
+  facts: JourneyFact[];
+  /** Ids of the journey's RecordCorrected events (a correction is never corrected). */
+  correctionIds: string[];
 }
 
-export const initialState = (): JourneyState => ({ identified: false, episodes: [] });
+export const initialState = (): JourneyState => ({ identified: false, episodes: [], facts: [], correctionIds: [] });
 
 export function currentEpisode(state: JourneyState): Episode | undefined {
   return state.episodes[state.episodes.length - 1];
@@ -57,8 +65,17 @@ export function findEpisode(state: JourneyState, referralId: string): Episode | 
   return state.episodes.find((e) => e.referralId === referralId);
 }
 
-/** Folds one recorded event into the state. Pure: returns a new state. */
+/**
+ * Folds one recorded event into the state. Pure: returns a new state. A correction folds
+ * the corrected history again from the start, so later commands decide on corrected facts.
+ */
 export function evolve(state: JourneyState, event: RecordedJourneyEvent): JourneyState {
+  if (event.type !== 'RecordCorrected') return { ...evolveFact(state, event), facts: [...state.facts, event] };
+  const refolded = correctHistory(state.facts, event.data).reduce(evolve, initialState());
+  return { ...refolded, correctionIds: [...state.correctionIds, event.id] };
+}
+
+function evolveFact(state: JourneyState, event: JourneyFact): JourneyState {
   switch (event.type) {
     case 'VictimIdentified':
       return {

@@ -11,6 +11,7 @@ import { ConcurrencyConflict, IdempotencyKeyReused, JourneyNotFound } from '../.
 import { APP_CONFIG, EVENT_STORE, PERSONAL_DATA_VAULT } from '../../infrastructure/tokens';
 import type { PersonalDataVault } from '../../../../../libs/personal-data/src/personal-data-vault';
 import { assertOnCaseload } from '../caseload';
+import { checkCorrectedValues } from './corrected-values';
 import { sealPersonalData } from './personal-data-sealing';
 import { toEventsToAppend, toRecordedJourneyEvents, uuidFrom } from './journey-stream';
 import { JourneyStepRecorded, RecordJourneyStep } from './record-journey-step.command';
@@ -42,6 +43,7 @@ export class RecordJourneyStepHandler implements ICommandHandler<RecordJourneySt
       if (revision === undefined && step.command.type !== 'IdentifyVictim') throw new JourneyNotFound(step.journeyId);
       const state = foldJourney(toRecordedJourneyEvents(stored));
       if (revision !== undefined) assertOnCaseload(step.actor, state.caseloadOrganisationId, step.journeyId);
+      checkCorrectedValues(step.command, state);
       const events = await sealPersonalData(this.vault, step.journeyId, decide(step.command, state));
       try {
         const appended = await this.store.append(streamId, toEventsToAppend(events, step, commandId), revision ?? 'no_stream', step.idempotency);

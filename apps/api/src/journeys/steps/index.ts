@@ -12,3 +12,4 @@ export * from './record-follow-up.dto';
 export * from './re-refer-victim.dto';
 export * from './transfer-journey.dto';
 export * from './erase-personal-data.dto';
+export * from './correct-record.dto';
