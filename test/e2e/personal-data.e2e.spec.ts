@@ -88,11 +88,22 @@ describe('personal data on the embedded default', () => {
     expect(refused.status).toBe(400);
     const malformed = await app.api.post('/journeys', { ...withCanary('malformed'), personalDetails: { name: CANARY, dateOfBirth: CANARY } });
     expect(malformed.status).toBe(400);
+    const history = await auditor().get(`/journeys/${created.body.journeyId}/history`);
+    const identificationId = history.body.events[0].eventId;
+    const corrected = await app.api.post(`/journeys/${created.body.journeyId}/corrections`, {
+      correctedEventId: identificationId, changes: [{ field: 'personalDetails.notes', value: `Corrected: ${CANARY} again` }], reason: 'Notes mistyped',
+    });
+    expect(corrected.status).toBe(201);
+    const refusedCorrection = await app.api.post(`/journeys/${created.body.journeyId}/corrections`, {
+      correctedEventId: identificationId, changes: [{ field: 'personalDetails.dateOfBirth', value: CANARY }], reason: 'Typo',
+    });
+    expect(refusedCorrection.status).toBe(400);
     const read = await details(created.body.journeyId);
-    expect(read.body.personalDetails.name).toBe(`${CANARY} sealed Name`);
+    expect(read.body.personalDetails).toMatchObject({ name: `${CANARY} sealed Name`, notes: `Corrected: ${CANARY} again` });
     expect((await app.api.get(`/journeys/${created.body.journeyId}?minPosition=${created.body.position}`)).body.personalData).toBe('held');
 
-    for (const body of [refused.body, malformed.body]) for (const form of canaryForms(CANARY)) expect(JSON.stringify(body)).not.toContain(form);
+    expect(JSON.stringify(history.body)).not.toContain(CANARY);
+    for (const body of [refused.body, malformed.body, refusedCorrection.body]) for (const form of canaryForms(CANARY)) expect(JSON.stringify(body)).not.toContain(form);
     expect(canaryFindings(app.app.dataDir)).toEqual([]);
     await app.restart(); // the stores close: WAL checkpoints fold into the main files
     expect(canaryFindings(app.app.dataDir)).toEqual([]);
