@@ -22,7 +22,8 @@ export function temporaryDataDir(): { dir: string; remove: () => void } {
 }
 
 export async function startApp(dataDir: string, env: Record<string, string> = {}): Promise<RunningApp> {
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'error', ...env });
+  // No periodic audit heads: one signed mid-test would append to the log that tests compare heads of.
+  const config = loadConfig({ DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'error', AUDIT_HEAD_INTERVAL_MS: '0', ...env });
   const app = await createApp(config);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
