@@ -9,6 +9,7 @@
  * rather than guessed at, so two implementations can never disagree silently.
  */
 import type { StoredEvent } from '../../event-store/src/event-store.port';
+import { toStoredEventJson, type StoredEventJson } from '../../event-store/src/stored-event-json';
 
 /** A value that canonical JSON cannot represent. */
 export class NotCanonicalisable extends Error {
@@ -61,16 +62,8 @@ function byCodeUnits(a: string, b: string): number {
  * The object whose canonical JSON is hashed for a stored event: everything the store holds
  * for it, positions and revisions as decimal strings (lossless for any backend's bigint).
  */
-export function storedEventDocument(event: StoredEvent): Record<string, unknown> {
-  return {
-    position: event.position.toString(),
-    streamId: event.streamId,
-    revision: event.revision.toString(),
-    id: event.id,
-    type: event.type,
-    data: event.data,
-    metadata: event.metadata,
-  };
+export function storedEventDocument(event: StoredEvent): StoredEventJson {
+  return toStoredEventJson(event);
 }
 
 /** The UTF-8 bytes of the event's canonical JSON. */

@@ -5,24 +5,16 @@
  * (and, as it should be, a public key the verifier already trusts). docs/audit.md, "Evidence bundle".
  */
 import type { KeyObject } from 'node:crypto';
-import type { StoredEvent } from '../../event-store/src/event-store.port';
 import type { SignedHead } from './signed-heads';
 import type { AuditPublicKey } from './signing-key';
+import { fromStoredEventJson, toStoredEventJson, type StoredEventJson } from '../../event-store/src/stored-event-json';
 
 export const BUNDLE_FORMAT = 'vjt-evidence-bundle/1';
 /** Domain separation, as for heads. */
 export const STATEMENT_KIND = 'vjt.stream-statement.v1';
 
-/** A stored event as the bundle carries it: position and revision as decimal strings, as hashed. */
-export interface BundledEvent {
-  position: string;
-  streamId: string;
-  revision: string;
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-}
+/** A stored event as the bundle carries it: as stored, positions and revisions as decimal strings. */
+export type BundledEvent = StoredEventJson;
 
 export interface BundledLink {
   position: string;
@@ -61,17 +53,9 @@ export function statementPayload(statement: StreamStatement): Record<string, unk
   return { kind: STATEMENT_KIND, ...statement };
 }
 
-export function bundledEvent(event: StoredEvent): BundledEvent {
-  return {
-    position: event.position.toString(), streamId: event.streamId, revision: event.revision.toString(),
-    id: event.id, type: event.type, data: event.data, metadata: event.metadata as unknown as Record<string, unknown>,
-  };
-}
-
+export const bundledEvent = toStoredEventJson;
 /** The bundled form back as the store's, for hashing (canonical form is the same). */
-export function storedFromBundled(event: BundledEvent): StoredEvent {
-  return { ...event, position: BigInt(event.position), revision: BigInt(event.revision) } as unknown as StoredEvent;
-}
+export const storedFromBundled = fromStoredEventJson;
 
 export interface BundleCheck {
   check: string;

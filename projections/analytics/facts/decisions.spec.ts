@@ -1,38 +1,11 @@
-import type { JourneyEvent, RecordedJourneyEvent } from '../../../libs/domain/src/events';
-import { EVENT_RECORDED_BY, type JourneyCommand } from '../../../libs/domain/src/journey/commands';
-import { journeyDecider } from '../../../libs/domain/src/journey/decider';
 import { recoveryPeriodEnds } from '../../../libs/domain/src/policy';
-import { consented, decided, exited, identified, referred, NOW } from '../../../libs/domain/test-support/journey-fixtures';
+import { exited, referred } from '../../../libs/domain/test-support/journey-fixtures';
 import type { JourneyDocument } from '../../journeys/journey.document';
-import { journeyProjection } from '../../journeys/journey.projection';
-import type { ProjectedEvent } from '../../projection';
 import { groupCells, histogramOf, median, percentile, type Period } from '../aggregate';
 import { cellChanges, type Cell } from '../cells';
 import { decisionsCells } from './decisions';
 
-type Step = JourneyEvent & { id?: string };
-
-/** A journey document folded from events stored one after another on its stream. */
-function journey(id: string, ...events: Step[]): JourneyDocument {
-  legal(events.map((event, i) => ({ ...event, id: event.id ?? `${id}-e${i}` })));
-  return events.reduce<JourneyDocument | null>((doc, event, i) => journeyProjection.evolve(doc, {
-    ...event, id: event.id ?? `${id}-e${i}`, streamId: `journey-${id}`, revision: BigInt(i), position: BigInt(i),
-    metadata: { recordedAt: '2026-01-01T00:00:00Z', recordedBy: { userId: 'u', role: 'support_worker', organisationId: 'o' }, commandId: 'c', correlationId: 'c', schemaVersion: 1 },
-  } as ProjectedEvent), null)!;
-}
-/** Fails unless the decider would have recorded each event: fixture histories stay legal. */
-function legal(events: RecordedJourneyEvent[]): void {
-  const command = Object.fromEntries(Object.entries(EVENT_RECORDED_BY).map(([c, e]) => [e, c]));
-  events.reduce((state, event) => {
-    journeyDecider.decide({ type: command[event.type], data: event.data, now: NOW } as JourneyCommand, state);
-    return journeyDecider.evolve(state, event);
-  }, journeyDecider.initialState());
-}
-const referredOn = (date: string, id: string) => [identified({ journeyId: id, occurredAt: date }), consented(true, date), referred(date)];
-const decision = (stage: 'reasonable_grounds' | 'conclusive_grounds', outcome: 'positive' | 'negative', on: string, id?: string, referralId = 'ref-1'): Step =>
-  ({ id, type: 'DecisionMade', data: decided(stage, outcome, on, referralId) });
-const reconsideration = (decisionEventId: string, requestedOn: string, referralId = 'ref-1'): Step =>
-  ({ type: 'ReconsiderationRequested', data: { occurredAt: requestedOn, referralId, decisionEventId, requestedOn } });
+import { journey, referredOn, decision, reconsideration } from '../testing/fixture-journeys';
 
 /** Counters per period for one stage, counted by decision date or by referral cohort. */
 function byPeriod(docs: JourneyDocument[], stage: string, period: Period = 'quarter', basis: 'decision' | 'cohort' = 'decision') {

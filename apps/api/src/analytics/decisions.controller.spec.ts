@@ -2,44 +2,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyReply } from 'fastify';
-import type { JourneyEvent, RecordedJourneyEvent } from '../../../../libs/domain/src/events';
-import { EVENT_RECORDED_BY, type JourneyCommand } from '../../../../libs/domain/src/journey/commands';
-import { journeyDecider } from '../../../../libs/domain/src/journey/decider';
-import { consented, decided, identified, referred, NOW } from '../../../../libs/domain/test-support/journey-fixtures';
+import { decided, referred } from '../../../../libs/domain/test-support/journey-fixtures';
 import { SqliteReadStore } from '../../../../libs/read-store/src/embedded/sqlite-read-store';
 import { cellChanges, incrementOf } from '../../../../projections/analytics/cells';
 import { decisionsCells } from '../../../../projections/analytics/facts/decisions';
 import { reconsiderationsCells } from '../../../../projections/analytics/facts/reconsiderations';
 import { waitingCells } from '../../../../projections/analytics/facts/waiting';
 import { rollupsOf } from '../../../../projections/analytics/rollups';
-import type { JourneyDocument } from '../../../../projections/journeys/journey.document';
-import { journeyProjection } from '../../../../projections/journeys/journey.projection';
-import type { ProjectedEvent } from '../../../../projections/projection';
 import type { AppConfig } from '../config';
 import { StrictValidationPipe } from '../http/validation.pipe';
 import { DecisionTimesQueryDto, ReconsiderationsQueryDto } from './decisions-query.dto';
 import { DecisionsAnalyticsController } from './decisions.controller';
 import type { Report } from './report';
 
-type Step = JourneyEvent & { id?: string };
-function journey(id: string, ...events: Step[]): JourneyDocument {
-  legal(events.map((event, i) => ({ ...event, id: event.id ?? `${id}-e${i}` })));
-  return events.reduce<JourneyDocument | null>((doc, event, i) => journeyProjection.evolve(doc, {
-    ...event, id: event.id ?? `${id}-e${i}`, streamId: `journey-${id}`, revision: BigInt(i), position: BigInt(i),
-    metadata: { recordedAt: '2026-01-01T00:00:00Z', recordedBy: { userId: 'u', role: 'support_worker', organisationId: 'o' }, commandId: 'c', correlationId: 'c', schemaVersion: 1 },
-  } as ProjectedEvent), null)!;
-}
-/** Fails unless the decider would have recorded each event: fixture histories stay legal. */
-function legal(events: RecordedJourneyEvent[]): void {
-  const command = Object.fromEntries(Object.entries(EVENT_RECORDED_BY).map(([c, e]) => [e, c]));
-  events.reduce((state, event) => {
-    journeyDecider.decide({ type: command[event.type], data: event.data, now: NOW } as JourneyCommand, state);
-    return journeyDecider.evolve(state, event);
-  }, journeyDecider.initialState());
-}
-const referredOn = (date: string, id: string) => [identified({ journeyId: id, occurredAt: date }), consented(true, date), referred(date)];
-const decision = (stage: 'reasonable_grounds' | 'conclusive_grounds', outcome: 'positive' | 'negative', on: string, id?: string): Step =>
-  ({ id, type: 'DecisionMade', data: decided(stage, outcome, on) });
+import { journey, referredOn, decision } from '../../../../projections/analytics/testing/fixture-journeys';
 
 // Referred before Easter 2024 and decided in April; one referred in January, overturned in February.
 const journeys = [

@@ -4,17 +4,10 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { CliStores, report } from '../cli-stores';
 import { interruptible } from '../interruption';
 import { Progress } from '../progress';
+import { toStoredEventJson, type StoredEventJson } from '../../../../libs/event-store/src/stored-event-json';
 
 /** One line of an export: an event exactly as stored. */
-export interface ExportedEvent {
-  position: string;
-  streamId: string;
-  revision: string;
-  id: string;
-  type: string;
-  data: Record<string, unknown>;
-  metadata: Record<string, unknown>;
-}
+export type ExportedEvent = StoredEventJson;
 
 /** `export [--after P] [--to P] [--out FILE]`: events as NDJSON, in log order. */
 @Command({ name: 'export', description: 'Write events as NDJSON (one event a line, in log order), optionally a range' })
@@ -34,7 +27,7 @@ export class ExportCommand extends CommandRunner {
       try {
         for await (const e of events.readAll({ after: options.after })) {
           if (signal.aborted || (options.to !== undefined && e.position > options.to)) break;
-          const line: ExportedEvent = { position: e.position.toString(), streamId: e.streamId, revision: e.revision.toString(), id: e.id, type: e.type, data: e.data, metadata: e.metadata as unknown as Record<string, unknown> };
+          const line: ExportedEvent = toStoredEventJson(e);
           if (!out.write(`${JSON.stringify(line)}\n`)) await once(out, 'drain');
           last = line.position;
           progress.update(++count);
