@@ -5,11 +5,19 @@ export interface LatencySummary {
   p999: number;
 }
 
-/** Nearest-rank percentile of samples (milliseconds), sorted here. */
+/** Nearest-rank percentiles of samples (milliseconds). */
 export function percentiles(samplesMs: number[]): LatencySummary {
   const sorted = [...samplesMs].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
-  return { p50: round(at(50)), p99: round(at(99)), p999: round(at(99.9)) };
+  return { p50: atRank(sorted, 50), p99: atRank(sorted, 99), p999: atRank(sorted, 99.9) };
+}
+
+/** Nearest-rank percentile `p` (0-100) of samples (milliseconds). */
+export function percentile(samplesMs: number[], p: number): number {
+  return atRank([...samplesMs].sort((a, b) => a - b), p);
+}
+
+function atRank(sorted: readonly number[], p: number): number {
+  return round(sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0);
 }
 
 export function median(values: number[]): number {
@@ -22,3 +30,4 @@ export const round = (value: number, places = 3) => Math.round(value * 10 ** pla
 
 /** Milliseconds since `start` (from process.hrtime.bigint()). */
 export const elapsedMs = (start: bigint) => Number(process.hrtime.bigint() - start) / 1e6;
+

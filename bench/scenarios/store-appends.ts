@@ -21,7 +21,8 @@ export interface StoreAppendResult {
   latencyMs: LatencySummary;
 }
 
-const event = (i: number): EventToAppend => ({
+/** The event both stores append in scenario 2 (and the peer's twin of it). */
+export const careProvided = (i: number): EventToAppend => ({
   id: randomUUID(),
   type: 'CareProvided',
   data: { occurredAt: '2024-01-10', service: 'outreach', providerId: `provider-${i % 50}`, startedOn: '2024-01-10', costPence: 12_000 },
@@ -37,7 +38,7 @@ export async function storeAppends(eventsPerCall: number, calls: number, runs: n
     try {
       const started = process.hrtime.bigint();
       for (let call = 0; call < calls; call++) {
-        const batch = Array.from({ length: eventsPerCall }, (_, i) => event(call * eventsPerCall + i));
+        const batch = Array.from({ length: eventsPerCall }, (_, i) => careProvided(call * eventsPerCall + i));
         const t = process.hrtime.bigint();
         await store.append(`journey-${randomUUID()}`, batch, 'no_stream');
         latencies.push(elapsedMs(t));

@@ -40,11 +40,18 @@ export interface StoredCell {
   counters: Record<string, unknown>;
 }
 
+/** Ids already worked out, per cell object: the projector reuses a journey's cells from one batch to the next. */
+const knownIds = new WeakMap<object, string>();
+
 /** A stored cell's id: the same keys give the same id on every backend and every run. */
 export function cellId(cell: Pick<Cell, 'id' | 'family' | 'date' | 'dims' | 'extra'>): string {
   if (cell.id) return cell.id;
+  const known = knownIds.get(cell);
+  if (known) return known;
   const keys = JSON.stringify([cell.family, cell.date, sortedEntries(cell.dims), sortedEntries(cell.extra ?? {})]);
-  return `cell:${cell.family}:${cell.date}:${createHash('sha256').update(keys).digest('base64url').slice(0, 22)}`;
+  const id = `cell:${cell.family}:${cell.date}:${createHash('sha256').update(keys).digest('base64url').slice(0, 22)}`;
+  knownIds.set(cell, id);
+  return id;
 }
 
 /** What to add to each stored cell when a journey's cells go from `before` to `after`. */

@@ -14,6 +14,7 @@ export interface AppConfig {
   readYourWritesTimeoutMs: number;
   /** Events the projector applies per read-store transaction, at most. */
   projectorBatchSize: number;
+  projectorCatchUpBatchSize: number;
   /** First and longest wait before a projection resubscribes after its subscription failed. */
   projectorRetryMinMs: number;
   projectorRetryMaxMs: number;
@@ -112,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     readYourWritesTimeoutMs: int('READ_YOUR_WRITES_TIMEOUT_MS', 5000, 0, 60_000),
     projectorBatchSize: int('PROJECTOR_BATCH_SIZE', 500, 1, 100_000),
+    projectorCatchUpBatchSize: int('PROJECTOR_CATCH_UP_BATCH_SIZE', 5000, 1, 100_000),
     projectorRetryMinMs: int('PROJECTOR_RETRY_MIN_MS', 100, 1, 60_000),
     projectorRetryMaxMs: int('PROJECTOR_RETRY_MAX_MS', 5000, 1, 600_000),
     commandConflictRetries: int('COMMAND_CONFLICT_RETRIES', 10, 0, 100),
@@ -182,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
 export function projectorOptions(config: AppConfig) {
   return {
     batchSize: config.projectorBatchSize,
+    catchUpBatchSize: config.projectorCatchUpBatchSize,
     retryMinMs: config.projectorRetryMinMs,
     retryMaxMs: config.projectorRetryMaxMs,
     retireAfterMs: config.projectionRetireAfterMs,

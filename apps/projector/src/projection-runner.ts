@@ -24,13 +24,22 @@ export interface ProjectionStatus {
 }
 
 export interface RunnerOptions {
+  /** Most events per read-store transaction once live: small, so a batch never holds the event loop long. */
   batchSize: number;
+  /**
+   * Most events per transaction while catching up (a start behind the head, a rebuild): larger
+   * batches write each document and cell once for many events. Defaults to batchSize.
+   */
+  catchUpBatchSize?: number;
   /** Where this run writes: the physical collection, whose name is also its checkpoint's id. */
   collection?: string;
   /** First wait before resubscribing after the subscription failed; doubles up to retryMaxMs. */
   retryMinMs: number;
   retryMaxMs: number;
 }
+
+/** Documents whose cells a run keeps (about 50 cells each). */
+const RECENT_CELLS = 1_000;
 
 /** The projection itself threw: unlike a lost subscription, retrying would fail again. */
 class ProjectionFailed extends Error {
@@ -61,6 +70,12 @@ export class ProjectionRunner<D extends { _id: string }> {
   private lastError: ProjectionStatus['lastError'] = null;
   private reconnect: ProjectionStatus['reconnect'] = null;
   private readonly waiters = new Set<{ position: bigint; resolve: () => void }>();
+  /**
+   * The cells of documents this run wrote last, by document id: the next batch that touches one
+   * needs its cells before the change, which are these unless the document moved on since.
+   * Bounded: live commands keep touching a few journeys, a catch-up rarely comes back to one.
+   */
+  private readonly recentCells = new Map<string, { lastPosition: unknown; cells: Cell[] }>();
 
   constructor(
     private readonly projection: DocumentProjection<D>,
@@ -77,6 +92,9 @@ export class ProjectionRunner<D extends { _id: string }> {
 
   async start(): Promise<void> {
     await this.readStore.ensureIndexes(this.collection, this.projection.indexes);
+    // The embedded store loads a collection into memory at its first use: do it now, at start,
+    // rather than in the middle of the first command after a restart (seconds at a million events).
+    await this.readStore.collection<D>(this.collection).findOne({ _id: '' });
     this.position = await readCheckpoint(this.readStore, this.collection);
     this.loop = this.run();
   }
@@ -151,7 +169,7 @@ export class ProjectionRunner<D extends { _id: string }> {
     for await (const message of subscription) {
       if (message.kind === 'event') {
         batch.push(message.event);
-        if (batch.length < this.options.batchSize) continue;
+        if (batch.length < (this.caughtUp ? this.options.batchSize : (this.options.catchUpBatchSize ?? this.options.batchSize))) continue;
       } else {
         this.caughtUp = true;
       }
@@ -195,7 +213,10 @@ export class ProjectionRunner<D extends { _id: string }> {
     for (const id of touched) {
       const previous = before.get(id);
       const next = after.get(id);
-      for (const [cellKey, change] of cellChanges(previous ? cellsOf(previous) : [], next ? cellsOf(next) : [])) {
+      const nextCells = next ? cellsOf(next) : [];
+      const previousCells = previous ? this.cellsBefore(id, previous, cellsOf) : [];
+      this.remember(id, next, nextCells);
+      for (const [cellKey, change] of cellChanges(previousCells, nextCells)) {
         const sum = total.get(cellKey) ?? { cell: change.cell, inc: {} };
         for (const [name, value] of Object.entries(change.inc)) sum.inc[name] = (sum.inc[name] ?? 0) + value;
         total.set(cellKey, sum);
@@ -208,6 +229,18 @@ export class ProjectionRunner<D extends { _id: string }> {
         upsert: true,
       },
     }));
+  }
+
+  private cellsBefore(id: string, previous: D, cellsOf: (document: D) => Cell[]): Cell[] {
+    const recent = this.recentCells.get(id);
+    const lastPosition = (previous as { lastPosition?: unknown }).lastPosition;
+    return recent && lastPosition !== undefined && recent.lastPosition === lastPosition ? recent.cells : cellsOf(previous);
+  }
+
+  private remember(id: string, next: D | null | undefined, cells: Cell[]): void {
+    this.recentCells.delete(id); // re-inserted last: the Map's order is least recently written first
+    if (next) this.recentCells.set(id, { lastPosition: (next as { lastPosition?: unknown }).lastPosition, cells });
+    if (this.recentCells.size > RECENT_CELLS) this.recentCells.delete(this.recentCells.keys().next().value!);
   }
 
   private async apply(batch: StoredEvent[]): Promise<void> {

@@ -169,8 +169,8 @@ export class Projector {
   }
 
   private runner(projection: DocumentProjection<any>, collection: string): ProjectionRunner<any> {
-    const { batchSize, retryMinMs, retryMaxMs } = this.options;
-    return new ProjectionRunner(projection, this.events, this.readStore, { batchSize, retryMinMs, retryMaxMs, collection }, this.options.clock);
+    const { batchSize, catchUpBatchSize, retryMinMs, retryMaxMs } = this.options;
+    return new ProjectionRunner(projection, this.events, this.readStore, { batchSize, catchUpBatchSize, retryMinMs, retryMaxMs, collection }, this.options.clock);
   }
 
   /** The catalog entry, created on first start as the projection's first build. */

@@ -64,9 +64,9 @@ export class RebuildCommand extends CommandRunner {
 
   private async compare(chosen: typeof ALL_PROJECTIONS, swap: boolean, json: boolean): Promise<void> {
     await this.stores.use(async ({ events, readStore }) => {
-      const { batchSize, retryMinMs, retryMaxMs } = projectorOptions(this.stores.config);
+      const { batchSize, catchUpBatchSize, retryMinMs, retryMaxMs } = projectorOptions(this.stores.config);
       const results: Array<Awaited<ReturnType<typeof rebuildAndCompare>>> = [];
-      for (const projection of chosen) results.push(await rebuildAndCompare(projection, events, readStore, { batchSize, retryMinMs, retryMaxMs, swap }));
+      for (const projection of chosen) results.push(await rebuildAndCompare(projection, events, readStore, { batchSize, catchUpBatchSize, retryMinMs, retryMaxMs, swap }));
       if (results.some((r) => !r.identical)) process.exitCode = 1;
       report(json, { compared: results }, () => results.map((r) =>
         `${r.projection}: ${r.identical ? 'identical' : 'DIFFERENT'}: live ${r.live.collection} (${r.live.documents} documents at ${r.live.position}) ` +

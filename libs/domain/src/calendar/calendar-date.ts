@@ -16,13 +16,60 @@ export function isCalendarDate(value: unknown): value is CalendarDate {
   return fromDayNumber(toDayNumber(value)) === value;
 }
 
+/**
+ * Days since 1970-01-01. Projections call this for every event, so years 1000 to 9999 (every
+ * date the domain records) take integer arithmetic (the proleptic Gregorian "days from civil"
+ * formula) instead of a Date; out-of-range months and days roll over exactly as Date.UTC does.
+ */
 export function toDayNumber(date: CalendarDate): number {
-  const [y, m, d] = date.split('-').map(Number);
-  return Math.round(Date.UTC(y, m - 1, d) / MS_PER_DAY);
+  const y = digits(date, 0, 4);
+  const m = digits(date, 5, 2);
+  const d = digits(date, 8, 2);
+  if (date.length === 10 && y >= 1000 && m >= 1 && m <= 12 && d >= 0) return daysFromCivil(y, m, d);
+  const [year, month, day] = date.split('-').map(Number);
+  return Math.round(Date.UTC(year, month - 1, day) / MS_PER_DAY);
 }
 
 export function fromDayNumber(day: number): CalendarDate {
+  if (Number.isInteger(day) && day >= MIN_FAST_DAY && day <= MAX_FAST_DAY) return civilFromDays(day);
   return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
+}
+
+/** The decimal number in `text` at [start, start + length), or NaN if any character is not a digit. */
+function digits(text: string, start: number, length: number): number {
+  let value = 0;
+  for (let i = start; i < start + length; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (!(digit >= 0 && digit <= 9)) return NaN;
+    value = value * 10 + digit;
+  }
+  return value;
+}
+
+/** Day number of a Gregorian date; `d` may run past the month's end, like Date.UTC. */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1; // from 1 March
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146097 + dayOfEra - 719468;
+}
+
+const MIN_FAST_DAY = daysFromCivil(1000, 1, 1);
+const MAX_FAST_DAY = daysFromCivil(9999, 12, 31);
+
+function civilFromDays(day: number): CalendarDate {
+  const z = day + 719468;
+  const era = Math.floor(z / 146097);
+  const dayOfEra = z - era * 146097;
+  const yearOfEra = Math.floor((dayOfEra - Math.floor(dayOfEra / 1460) + Math.floor(dayOfEra / 36524) - Math.floor(dayOfEra / 146096)) / 365);
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const d = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const m = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  const y = yearOfEra + era * 400 + (m <= 2 ? 1 : 0);
+  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
 export function addDays(date: CalendarDate, days: number): CalendarDate {

@@ -1,5 +1,6 @@
-import { addMonths, daysBetween, isCalendarDate, ukDateOf } from './calendar-date';
-import { addWorkingDays, workingDaysBetween } from './working-days';
+import { addMonths, daysBetween, fromDayNumber, isCalendarDate, toDayNumber, ukDateOf } from './calendar-date';
+import { addWorkingDays, isWorkingDay, workingDaysBetween } from './working-days';
+import { BANK_HOLIDAY_TABLE_RANGE } from './bank-holidays';
 import { recoveryPeriodEnds, reasonableGroundsTargetDate } from '../policy';
 
 describe('working days (weekdays that are not bank holidays of England and Wales)', () => {
@@ -50,5 +51,46 @@ describe('recovery period by policy version', () => {
   it('is 45 days for RG decisions before 2023-01-30 and 30 days from then', () => {
     expect(recoveryPeriodEnds('2023-01-29')).toBe('2023-03-15');
     expect(recoveryPeriodEnds('2023-01-30')).toBe('2023-03-01');
+  });
+});
+
+describe('day numbers (integer arithmetic, checked against Date)', () => {
+  const viaDate = (date: string) => {
+    const [y, m, d] = date.split('-').map(Number);
+    return Math.round(Date.UTC(y, m - 1, d) / 86_400_000);
+  };
+
+  it('agrees with Date on every day from 1600 to 2400, both ways', () => {
+    for (let day = viaDate('1600-01-01'); day <= viaDate('2400-12-31'); day++) {
+      const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      if (fromDayNumber(day) !== date || toDayNumber(date) !== day) throw new Error(`${day} ${date}: ${fromDayNumber(day)} ${toDayNumber(date)}`);
+    }
+  });
+
+  it('rolls impossible days over as Date.UTC does, so isCalendarDate still refuses them', () => {
+    for (const date of ['2023-02-29', '2024-02-30', '2023-04-31', '2023-01-00', '2023-12-32', '2023-06-99']) {
+      expect(toDayNumber(date)).toBe(viaDate(date));
+      expect(isCalendarDate(date)).toBe(false);
+    }
+    for (const date of ['2023-13-01', '2023-00-10', '0050-01-01', '20x3-01-01']) expect(isCalendarDate(date)).toBe(false);
+    expect(isCalendarDate('2024-02-29')).toBe(true);
+  });
+
+  it('counts working days exactly as a day-by-day walk over the bank holiday table does', () => {
+    const walk = (from: string, to: string) => {
+      let count = 0;
+      for (let day = toDayNumber(from) + 1; day <= toDayNumber(to); day++) if (isWorkingDay(fromDayNumber(day))) count++;
+      return count;
+    };
+    const first = toDayNumber(BANK_HOLIDAY_TABLE_RANGE.first);
+    const span = toDayNumber(BANK_HOLIDAY_TABLE_RANGE.last) - first;
+    let seed = 7;
+    const next = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % span;
+    for (let i = 0; i < 300; i++) {
+      const from = fromDayNumber(first + next());
+      const to = fromDayNumber(Math.min(first + span, toDayNumber(from) + (next() % 800) - 100));
+      expect(workingDaysBetween(from, to)).toBe(walk(from, to));
+    }
+    expect(() => workingDaysBetween(BANK_HOLIDAY_TABLE_RANGE.last, addMonths(BANK_HOLIDAY_TABLE_RANGE.last, 1))).toThrow(RangeError);
   });
 });

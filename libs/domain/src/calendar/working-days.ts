@@ -1,7 +1,8 @@
 import { BANK_HOLIDAYS_ENGLAND_AND_WALES, BANK_HOLIDAY_TABLE_RANGE } from './bank-holidays';
-import { CalendarDate, addDays, dayOfWeek, toDayNumber } from './calendar-date';
+import { CalendarDate, addDays, dayOfWeek, fromDayNumber, toDayNumber } from './calendar-date';
 
 const bankHolidays = new Set(BANK_HOLIDAYS_ENGLAND_AND_WALES.map(([date]) => date));
+const bankHolidayDays = new Set(BANK_HOLIDAYS_ENGLAND_AND_WALES.map(([date]) => toDayNumber(date)));
 
 export function isWorkingDay(date: CalendarDate): boolean {
   if (date < BANK_HOLIDAY_TABLE_RANGE.first || date > BANK_HOLIDAY_TABLE_RANGE.last) {
@@ -14,11 +15,18 @@ export function isWorkingDay(date: CalendarDate): boolean {
 /**
  * Working days after `from` up to and including `to` (DOMAIN.md counting rule): a decision
  * on the referral date took 0; Monday to the next Monday is 5. Zero when `to` <= `from`.
+ * Counts over day numbers: waits of months are computed for every projected decision.
  */
 export function workingDaysBetween(from: CalendarDate, to: CalendarDate): number {
+  const first = toDayNumber(from) + 1;
+  const last = toDayNumber(to);
+  if (last < first) return 0;
+  isWorkingDay(fromDayNumber(first)); // throws when the range leaves the bank holiday table
+  isWorkingDay(fromDayNumber(last));
   let count = 0;
-  for (let day = addDays(from, 1); toDayNumber(day) <= toDayNumber(to); day = addDays(day, 1)) {
-    if (isWorkingDay(day)) count++;
+  for (let day = first; day <= last; day++) {
+    const dow = (day + 4) % 7; // 1970-01-01 was a Thursday
+    if (dow !== 0 && dow !== 6 && !bankHolidayDays.has(day)) count++;
   }
   return count;
 }

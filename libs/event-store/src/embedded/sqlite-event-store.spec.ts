@@ -69,6 +69,33 @@ describe('SqliteEventStore (embedded-only promises)', () => {
     expect((await store.readStream('b')).map((e) => e.revision)).toEqual([0n, 1n]);
   });
 
+  it('commits appends made in one turn of the event loop together, and a rejected one rolls back alone', async () => {
+    await store.append('seen', someEvents(1), 'no_stream');
+    const before = store.stats();
+    const outcomes = await Promise.allSettled([
+      store.append('x', someEvents(2), 'no_stream'),
+      store.append('seen', someEvents(1), 'no_stream'), // wrong expected revision
+      store.append('x', someEvents(1), 1n), // sees the first append of this group
+      store.append('y', [anEvent(), anEvent({ amount: 1n })], 'any'), // cannot be serialised
+      store.append('z', someEvents(1), 'no_stream'),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    expect((outcomes[1] as PromiseRejectedResult).reason).toBeInstanceOf(WrongExpectedRevisionError);
+    expect(outcomes.flatMap((o) => (o.status === 'fulfilled' ? [o.value.position] : []))).toEqual([2n, 3n, 4n]);
+    expect(store.stats()).toEqual({ commits: before.commits + 1, appends: before.appends + 5 });
+    expect(await positions()).toEqual([0n, 1n, 2n, 3n, 4n]);
+    expect(await store.readStream('y')).toEqual([]);
+    expect(await store.headPosition()).toBe(4n);
+  });
+
+  it('commits appends still waiting for their group when closed, before releasing the file', async () => {
+    const appended = store.append('a', someEvents(3), 'no_stream');
+    await store.close();
+    await expect(appended).resolves.toMatchObject({ position: 2n });
+    store = SqliteEventStore.open({ directory, pageSize: 4 });
+    expect(await positions()).toEqual([0n, 1n, 2n]);
+  });
+
   it('rejects an event id that is already stored, naming it, and appends nothing (no silent dedupe)', async () => {
     const event = anEvent();
     await store.append('a', [event], 'no_stream');

@@ -8,6 +8,13 @@
  * Single writer: the connection holds an exclusive lock on the file for its whole life (see
  * sqlite-schema.ts), so the in-memory head below can never be stale.
  *
+ * Group commit: appends called during one turn of the event loop are committed together, in one
+ * SQLite transaction and so one fsync, at the end of that turn (setImmediate). Each append runs
+ * in its own savepoint inside it, so a rejected append (wrong expected revision, reused id)
+ * rolls back alone and the others commit. No promise resolves before the commit that holds its
+ * events is on disk: durability per acknowledged append is unchanged, while a burst of
+ * concurrent commands pays one fsync instead of one each (see docs/performance.md).
+ *
  * Event ids: EventStoreDB silently drops an event whose id it has already stored. Here a reused
  * id rejects the whole append instead (DuplicateEventIdError): retries are made safe by
  * Idempotency-Keys, so a reused id means a bug, and dropping it silently would hide that.
@@ -54,6 +61,24 @@ export interface SqliteEventStoreOptions {
   pageSize?: number;
 }
 
+/** An append waiting for the group commit at the end of this event-loop turn. */
+interface PendingAppend {
+  streamId: string;
+  events: readonly EventToAppend[];
+  expected: ExpectedRevision;
+  claim: IdempotencyClaim | undefined;
+  resolve: (result: AppendResult) => void;
+  reject: (error: unknown) => void;
+}
+
+/** Group-commit counters since open, for metrics: appends per commit shows how much grouping saves. */
+export interface SqliteEventStoreStats {
+  /** Transactions committed by the append path (one fsync each). */
+  commits: number;
+  /** Append calls settled, successful or rejected. */
+  appends: number;
+}
+
 /** The connection's effective settings, for health checks and tests. */
 export interface SqliteEventStoreSettings {
   journalMode: string;
@@ -84,12 +109,13 @@ export class SqliteEventStore implements EventStore {
   private readonly signal = new AppendSignal();
   private readonly subscriptions = new Set<SqliteSubscription>();
   private readonly source: SubscriptionSource;
-  private readonly appendInTransaction: (
-    streamId: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-    claim: IdempotencyClaim | undefined,
-  ) => AppendResult;
+  /** Appends called this turn, committed together by flush(). */
+  private pending: PendingAppend[] = [];
+  private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0 };
+  /** One append in its own savepoint (a nested better-sqlite3 transaction). */
+  private readonly appendInSavepoint: (append: PendingAppend, head: GlobalPosition | undefined) => AppendResult;
+  /** Runs the whole group in one transaction; returns each append's result or error. */
+  private readonly commitGroup: (group: PendingAppend[]) => Array<{ result: AppendResult } | { error: unknown }>;
 
   private constructor(
     private readonly db: Database.Database,
@@ -99,7 +125,23 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.statements = prepareStatements(db);
     this.head = this.statements.selectHead.get()?.head ?? undefined;
-    this.appendInTransaction = db.transaction(this.appendUnsafe.bind(this));
+    this.appendInSavepoint = db.transaction((append: PendingAppend, head: GlobalPosition | undefined) =>
+      this.appendUnsafe(append.streamId, append.events, append.expected, append.claim, head),
+    );
+    this.commitGroup = db.transaction((group: PendingAppend[]) => {
+      // A group of one needs no savepoint: its failure rolls back only itself anyway.
+      if (group.length === 1) return [{ result: this.appendUnsafe(group[0].streamId, group[0].events, group[0].expected, group[0].claim, this.head) }];
+      let head = this.head;
+      return group.map((append) => {
+        try {
+          const result = this.appendInSavepoint(append, head);
+          if (append.events.length > 0) head = result.position;
+          return { result };
+        } catch (error) {
+          return { error }; // its savepoint is rolled back; the rest of the group goes on
+        }
+      });
+    });
     this.source = {
       pageSize,
       signal: this.signal,
@@ -134,13 +176,36 @@ export class SqliteEventStore implements EventStore {
     claim?: IdempotencyClaim,
   ): Promise<AppendResult> {
     this.assertOpen();
-    const result = this.appendInTransaction(streamId, events, expected, claim);
-    if (events.length > 0) {
-      // Only after the commit: subscribers must never see what could still roll back.
-      this.head = result.position;
-      this.signal.notify();
+    return new Promise<AppendResult>((resolve, reject) => {
+      if (this.pending.push({ streamId, events, expected, claim, resolve, reject }) === 1) setImmediate(() => this.flush());
+    });
+  }
+
+  /** Commits every pending append in one transaction, then settles their promises. */
+  private flush(): void {
+    const group = this.pending;
+    if (group.length === 0) return;
+    this.pending = [];
+    let outcomes: ReturnType<typeof this.commitGroup>;
+    try {
+      outcomes = this.commitGroup(group);
+      this.counters.commits++;
+      this.counters.appends += group.length;
+    } catch (error) {
+      for (const append of group) append.reject(error); // the commit itself failed: none is stored
+      return;
     }
-    return result;
+    let appended = false;
+    for (const [i, outcome] of outcomes.entries()) {
+      if ('error' in outcome) continue;
+      if (group[i].events.length > 0) {
+        // Only after the commit: subscribers must never see what could still roll back.
+        this.head = outcome.result.position;
+        appended = true;
+      }
+    }
+    if (appended) this.signal.notify();
+    outcomes.forEach((outcome, i) => ('error' in outcome ? group[i].reject(outcome.error) : group[i].resolve(outcome.result)));
   }
 
   async readStream(streamId: string): Promise<StoredEvent[]> {
@@ -181,6 +246,10 @@ export class SqliteEventStore implements EventStore {
     return this.head;
   }
 
+  stats(): SqliteEventStoreStats {
+    return { ...this.counters };
+  }
+
   /** Reads back the pragmas that durability and locking rely on. */
   settings(): SqliteEventStoreSettings {
     this.assertOpen();
@@ -196,17 +265,19 @@ export class SqliteEventStore implements EventStore {
   /** Ends every subscription, then closes the database and so releases the lock. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
+    this.flush(); // appends already accepted are committed, not dropped
     this.closed = true;
     await Promise.all([...this.subscriptions].map((s) => s.close()));
     this.db.close();
   }
 
-  /** Runs inside the transaction; any throw rolls the whole append back. */
+  /** Runs inside the append's savepoint; any throw rolls the whole append back. `head` is the group's head so far. */
   private appendUnsafe(
     streamId: string,
     events: readonly EventToAppend[],
     expected: ExpectedRevision,
     claim: IdempotencyClaim | undefined,
+    head: GlobalPosition | undefined,
   ): AppendResult {
     const s = this.statements;
     // The claim first: a retry must get its original result even though the stream has moved on.
@@ -220,7 +291,7 @@ export class SqliteEventStore implements EventStore {
     if (!expectationHolds(expected, actual)) throw new WrongExpectedRevisionError(streamId, expected, actual);
 
     let revision = stream?.last_revision ?? -1n;
-    let position = events.length > 0 || !stream ? (this.head ?? -1n) : stream.last_position;
+    let position = events.length > 0 || !stream ? (head ?? -1n) : stream.last_position;
     for (const event of events) {
       revision += 1n;
       position += 1n;

@@ -1,9 +1,11 @@
 /**
  * The committed in-memory mirror of one collection: its documents by `_id` key in natural
- * (insertion) order, and its unique indexes. Only the store's commit path changes it.
+ * (insertion) order, its unique indexes, and the query indexes that narrow filters to
+ * candidates. Only the store's commit path changes it.
  */
 import type { PlainObject } from './codec';
 import { UniqueIndex, type IndexDefinition } from './indexes';
+import { bucketFields, QueryIndex, type Probe } from './query-index';
 
 /** Anything queries can run against: the mirror, or a transaction's view of it. */
 export interface DocumentSource {
@@ -11,7 +13,24 @@ export interface DocumentSource {
   get(key: string): PlainObject | undefined;
   /** All documents in natural order, not copies. */
   list(): PlainObject[];
+  /**
+   * Documents that may match `filter`, in natural order, not copies: a superset of the
+   * matches, which the caller still tests (all documents when no index narrows the filter).
+   */
+  candidates(filter: PlainObject): PlainObject[];
 }
+
+/** A query index and what a filter pins of it. */
+export interface IndexLookup {
+  index: QueryIndex;
+  probe: Probe;
+}
+
+/**
+ * An index is used only when it leaves fewer than this share of the documents: gathering and
+ * ordering nearly all of them costs more than the scan it would save.
+ */
+const MAX_CANDIDATE_SHARE = 0.5;
 
 /** A transaction's pending write to one document. */
 export interface Change {
@@ -30,6 +49,9 @@ export class CollectionState implements DocumentSource {
   /** Documents keyed by `keyOf(_id)`; Map order is the natural order. */
   readonly docs = new Map<string, PlainObject>();
   private uniques: UniqueIndex[] = [];
+  private queryIndexes: QueryIndex[] = [];
+  /** The natural-order position the next inserted (or re-inserted) document gets. */
+  private nextPosition = 0;
 
   constructor(readonly name: string) {}
 
@@ -39,6 +61,41 @@ export class CollectionState implements DocumentSource {
 
   list(): PlainObject[] {
     return Array.from(this.docs.values());
+  }
+
+  candidates(filter: PlainObject): PlainObject[] {
+    const lookup = this.lookup(filter);
+    if (!lookup) return this.list();
+    return lookup.index.collect(lookup.probe).docs;
+  }
+
+  /** The query index that narrows `filter` most, if one narrows it enough to beat a scan. */
+  lookup(filter: PlainObject): IndexLookup | undefined {
+    let best: IndexLookup | undefined;
+    let fewest = this.docs.size * MAX_CANDIDATE_SHARE;
+    for (const index of this.queryIndexes) {
+      const probe = index.probe(filter);
+      if (!probe) continue;
+      const count = index.count(probe);
+      if (count < fewest) {
+        best = { index, probe };
+        fewest = count;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Builds the query index of a declared index over the current documents, unless it would
+   * bucket by no field or by the same fields as one already built.
+   */
+  addQueryIndex(definition: IndexDefinition): void {
+    const fields = bucketFields(definition);
+    const same = (index: QueryIndex) => index.fields.length === fields.length && index.fields.every((f, i) => f === fields[i]);
+    if (fields.length === 0 || this.queryIndexes.some(same)) return;
+    const index = new QueryIndex(fields);
+    for (const [key, doc] of this.docs) index.add(key, doc, this.nextPosition++);
+    this.queryIndexes = [...this.queryIndexes, index];
   }
 
   get uniqueIndexes(): readonly UniqueIndex[] {
@@ -71,13 +128,28 @@ export class CollectionState implements DocumentSource {
       }
     }
     for (const [key, change] of changes) {
+      const before = this.docs.get(key);
       if (change.doc === null || change.reinserted) this.docs.delete(key);
       if (change.doc !== null) this.docs.set(key, change.doc);
+      if (this.queryIndexes.length > 0) this.reindex(key, before, change);
     }
     if (this.uniques.length > 0) {
       for (const [key, change] of changes) {
         if (change.doc !== null) for (const index of this.uniques) index.add(key, change.doc);
       }
+    }
+  }
+
+  /** Keeps the query indexes in step with one applied change, positions following `docs`' order. */
+  private reindex(key: string, before: PlainObject | undefined, change: Change): void {
+    if (before && change.doc && !change.reinserted) {
+      for (const index of this.queryIndexes) index.update(key, before, change.doc);
+      return;
+    }
+    if (before) for (const index of this.queryIndexes) index.remove(key, before);
+    if (change.doc) {
+      const position = this.nextPosition++;
+      for (const index of this.queryIndexes) index.add(key, change.doc, position);
     }
   }
 }

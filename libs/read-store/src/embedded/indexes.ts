@@ -1,11 +1,9 @@
 /**
  * Index declarations and unique-index enforcement.
  *
- * Only uniqueness is enforced: queries scan the in-memory mirror (with a direct `_id`
- * lookup), so non-unique indexes are recorded for parity with MongoDB but do not change how
- * a query runs. Unique keys follow MongoDB: a missing field is indexed as null (so two
- * documents without the field collide, as with a non-sparse unique index), and an array
- * field contributes one key per element.
+ * Unique keys follow MongoDB: a missing field is indexed as null (so two documents without
+ * the field collide, as with a non-sparse unique index), and an array field contributes one
+ * key per element. How declared indexes (unique or not) narrow queries is query-index.ts.
  */
 import type { IndexSpec } from '../read-store.port';
 import { EMPTY_ARRAY_KEY, pathValues } from './bson-order';

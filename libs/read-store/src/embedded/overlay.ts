@@ -7,6 +7,7 @@ import { DuplicateKeyError } from '../read-store.port';
 import type { PlainObject } from './codec';
 import type { Change, CollectionState, DocumentSource } from './collection-state';
 import { duplicateKeyOf, indexKeys } from './indexes';
+import { sortByPosition, type Candidates } from './query-index';
 
 export class CollectionOverlay implements DocumentSource {
   /** Pending changes by `_id` key, in the order they must be applied. */
@@ -41,6 +42,43 @@ export class CollectionOverlay implements DocumentSource {
       if (change.doc && (change.reinserted || !this.base.docs.has(key))) out.push(change.doc);
     }
     return out;
+  }
+
+  /**
+   * The base's candidates with the transaction's changes laid over them, in the order list()
+   * gives: documents changed in place keep their base position, inserted and re-inserted ones
+   * follow in the order they were written.
+   */
+  candidates(filter: PlainObject): PlainObject[] {
+    if (this.changes.size === 0) return this.base.candidates(filter);
+    const lookup = this.base.lookup(filter);
+    if (!lookup) return this.list();
+    const { index, probe } = lookup;
+    // Base documents the transaction changed: what they are now comes from `changes`.
+    const changed = new Set<PlainObject>();
+    const inPlace: Candidates = { docs: [], positions: [] };
+    const appended: PlainObject[] = [];
+    for (const [key, change] of this.changes) {
+      const before = this.base.docs.get(key);
+      if (before) changed.add(before);
+      if (!change.doc || !index.admits(probe, change.doc)) continue;
+      if (before && !change.reinserted) {
+        inPlace.docs.push(change.doc);
+        inPlace.positions.push(index.positionOf(key, before)!);
+      } else {
+        appended.push(change.doc);
+      }
+    }
+    const base = index.collect(probe);
+    const kept: Candidates = { docs: [], positions: [] };
+    base.docs.forEach((doc, i) => {
+      if (changed.has(doc)) return;
+      kept.docs.push(doc);
+      kept.positions.push(base.positions[i]);
+    });
+    if (inPlace.docs.length === 0) return [...kept.docs, ...appended];
+    const ordered = sortByPosition([...kept.docs, ...inPlace.docs], [...kept.positions, ...inPlace.positions]);
+    return [...ordered.docs, ...appended];
   }
 
   /** Throws DuplicateKeyError if `doc` would share a unique index key with another document. */

@@ -3,7 +3,8 @@
  *
  * Filters that pin `_id` by equality or `$in` go straight to the `_id` map instead of scanning;
  * such results come in `_id` order, as MongoDB's `_id` index scan returns them. Everything else
- * scans in natural order and tests documents with mingo. Results are always fresh copies.
+ * tests, with mingo, the candidates a declared index leaves (query-index.ts), or every
+ * document, in natural order either way. Results are always fresh copies.
  */
 import type { FindOptions } from '../read-store.port';
 import { compareValues, sortDocuments } from './bson-order';
@@ -50,7 +51,7 @@ export function matchDocuments(source: DocumentSource, filter: PlainObject, limi
       if (doc) pool.push(doc);
     }
   } else {
-    pool = source.list();
+    pool = source.candidates(filter);
   }
   if (!matcher) return limit < pool.length ? pool.slice(0, limit) : pool;
   const out: PlainObject[] = [];

@@ -58,7 +58,8 @@ class StoreTransaction implements ReadStoreTransaction, TransactionScope {
 
 /**
  * The embedded read store: documents are durable in one SQLite file and mirrored in memory,
- * where mingo answers MongoDB queries and aggregations against them.
+ * where mingo answers MongoDB queries and aggregations against them (over the candidates the
+ * collection's declared indexes leave, when they narrow the filter).
  *
  * - Each collection is loaded into the mirror the first time it is used.
  * - Writes (in `withTransaction`, or single writes through `collection()`) run one at a time
@@ -113,6 +114,7 @@ export class SqliteReadStore implements ReadStore {
     state = new CollectionState(name);
     for (const [key, json] of this.file.documents(name)) state.docs.set(key, decodeDocument(json));
     for (const definition of this.indexes.get(name) ?? []) {
+      state.addQueryIndex(definition);
       if (!definition.unique) continue;
       const built = state.buildUniqueIndex(definition);
       if ('duplicateOf' in built) throw new Error(`read store file violates unique index ${name}.${definition.name}`);
@@ -163,7 +165,8 @@ export class SqliteReadStore implements ReadStore {
   /**
    * Records index declarations and enforces unique ones from now on (throwing
    * DuplicateKeyError, and recording nothing, if existing documents already violate one).
-   * Non-unique indexes are accepted and persisted but do not change how queries run.
+   * Every declared index, unique or not, also narrows the queries that pin its leading
+   * fields by equality (query-index.ts).
    */
   async ensureIndexes(collection: string, indexes: readonly IndexSpec[]): Promise<void> {
     checkCollectionName(collection);
@@ -185,6 +188,7 @@ export class SqliteReadStore implements ReadStore {
       });
       this.file.addIndexes(collection, added);
       for (const index of built) state.attachUniqueIndex(index);
+      for (const definition of added) state.addQueryIndex(definition);
       this.indexes.set(collection, [...current, ...added]);
       this.existing.add(collection);
     });
