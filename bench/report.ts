@@ -27,6 +27,12 @@ function verdicts(r: BenchResults): Verdict[] {
   const rss = r.growth.map((g) => g.peakRssMiB ?? 0);
   return [
     {
+      target: '`npm run bench` in under 15 minutes',
+      measured: `${round(r.totalSeconds / 60, 1)} min (after the build)`,
+      met: r.totalSeconds < 15 * 60,
+      cause: 'Projection: the bench projects about 1M events twice (the growth steps, then the rebuild), at the rebuild rate below; at the 50,000 events/s target that would take under a minute.',
+    },
+    {
       target: 'Commands: ≥ 3,000/s at concurrency 64, p99 < 25 ms, durable, no errors',
       measured: `${c64.commandsPerSecond}/s, p99 ${c64.latencyMs.p99} ms, ${c64.errors} errors`,
       met: c64.commandsPerSecond >= 3000 && c64.latencyMs.p99 < 25 && c64.errors === 0,
@@ -42,7 +48,7 @@ function verdicts(r: BenchResults): Verdict[] {
       target: 'Rebuild: ≥ 50,000 events/s across all projections',
       measured: `${r.rebuild.eventsPerSecond} events/s (${r.rebuild.events} events in ${r.rebuild.seconds} s)`,
       met: r.rebuild.eventsPerSecond >= 50_000,
-      cause: 'The analytics projection writes about 18 fine cells and their roll-ups per journey through the embedded store, which mirrors every document in memory and applies each $inc through its general MongoDB update path; garbage collection of that heap is a further quarter.',
+      cause: 'The analytics projection writes about 18 fine cells and their roll-ups per journey through the embedded store, which mirrors every document in memory and applies each $inc through its general MongoDB update path; garbage collection of that heap is a further sixth.',
     },
     {
       target: 'Rebuild: peak RSS < 1 GB',
@@ -60,13 +66,13 @@ function verdicts(r: BenchResults): Verdict[] {
       target: 'Reads: p99 < 5 ms for journey, history and as-at state at 100 events',
       measured: r.reads.map((e) => `${shortName(e.endpoint)} ${e.latencyMs.p99} ms`).join('; '),
       met: slowestRead < 5,
-      cause: 'History and as-at state read and fold the stream and join each event to its audit-ledger entry per request.',
+      cause: 'Medians are a few milliseconds; the tails are garbage-collection pauses of the API\'s heap, which holds the whole read model in memory (gigabytes at this size). History and as-at state also read and fold the 100 events per request.',
     },
     {
       target: 'Analytics: p95 < 50 ms per endpoint at 100,000 journeys',
-      measured: `slowest ${shortName(slowestAnalytics.endpoint)} p95 ${slowestAnalytics.latencyMs.p95} ms`,
+      measured: `slowest ${shortName(slowestAnalytics.endpoint)} p95 ${slowestAnalytics.latencyMs.p95} ms, on ${r.growth.reduce((sum, g) => sum + g.journeys, 0)} seeded journeys (the 1M-event log); ${r.analytics.filter((e) => e.latencyMs.p95 >= 50).length} of ${r.analytics.length} endpoints over`,
       met: slowestAnalytics.latencyMs.p95 < 50,
-      cause: 'Families without roll-ups are answered from fine cells, about one per journey, tested one by one.',
+      cause: 'Reports without month roll-ups (after-exit, backlog, data quality, regions, conclusive-grounds times, the journey list) read fine cells or journey documents, about one per journey, tested one by one; the cost grows with the number of journeys.',
     },
     {
       target: 'Growth: per-command cost flat from the smallest to the largest log',
@@ -91,7 +97,7 @@ export function markdown(r: BenchResults): string {
   return [
     `# Benchmark results${r.quick ? ' (quick: harness check only, not figures to quote)' : ''}`,
     '',
-    `Ran ${r.ranAt} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform}); the whole run took ${Math.round(r.totalSeconds / 60)} min. `
+    `Ran ${r.ranAt} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform}); the whole run took ${round(r.totalSeconds / 60, 1)} min. `
       + 'Embedded default (SQLite event store with synchronous=FULL and group commit; embedded read store). Made by `npm run bench`; how each figure is taken: docs/performance.md.',
     '',
     '## Targets',
