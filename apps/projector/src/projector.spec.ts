@@ -64,6 +64,33 @@ describe('the projector', () => {
     expect(projector.status()).toMatchObject({ name: 'journeys', caughtUp: true, running: true, lastError: null, position: live.toString() });
   });
 
+  it('catches up in large batches, then applies live events in small ones', async () => {
+    for (let j = 0; j < 25; j++) await record(events, `j${j}`, journeyEvents(`j${j}`)); // 100 events
+    const batches: number[] = [];
+    const counting: ReadStore = Object.assign(Object.create(readStore), {
+      withTransaction: <R>(work: Parameters<ReadStore['withTransaction']>[0]) =>
+        readStore.withTransaction(async (tx) => {
+          const result = await work(tx);
+          const checkpoint = await tx.collection<{ _id: string; position: string }>(CHECKPOINTS).findOne({ _id: 'journeys' });
+          batches.push(Number(checkpoint!.position));
+          return result as R;
+        }),
+    });
+    const projector = new ProjectionRunner(journeyProjection, events, counting, { batchSize: 3, catchUpBatchSize: 40, retryMinMs: 10, retryMaxMs: 100 });
+    runners.push(projector);
+    await projector.start();
+    await projector.caughtUpOnce();
+    expect(batches).toEqual([39, 79, 99]); // positions after each catch-up batch: 40, 40, then the last 20
+    batches.length = 0;
+    // Four journeys recorded at once: one group commit, so the subscription sees 16 new events together.
+    const positions = await Promise.all([0, 1, 2, 3].map((j) => record(events, `live${j}`, journeyEvents(`live${j}`))));
+    const live = positions.reduce((a, b) => (a > b ? a : b));
+    expect(await projector.waitFor(live, 2000)).toBe(true);
+    const sizes = batches.map((position, i) => position - (i === 0 ? 99 : batches[i - 1]));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(16);
+    expect(Math.max(...sizes)).toBe(3);
+  });
+
   it('leaves every document identical when an applied range is replayed', async () => {
     for (const j of ['a', 'b', 'c']) await record(events, j, journeyEvents(j));
     const head = (await events.headPosition())!;
