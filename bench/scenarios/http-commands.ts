@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
+import { consent, decision, exit, identification, referral } from '../../seeds/journey-requests';
 import { SUPPORT_WORKER, startBenchApp, temporaryDataDir, type BenchApp } from '../app';
 import { round } from '../stats';
 
@@ -48,28 +49,16 @@ const REFERRAL_ID = 'NRM-2024-BENCH';
  * it under a new person's key is part of the cost.
  */
 const JOURNEY: Step[] = [
-  step('IdentifyVictim', '', {
-    occurredAt: '2024-03-04',
-    firstResponder: { organisationId: SUPPORT_WORKER.organisationId, organisationType: 'police' },
-    ageGroup: 'adult',
-    gender: 'female',
-    nationality: 'AL',
-    exploitationTypes: ['sexual', 'labour'],
-    countyLines: false,
-    exploitationLocation: 'uk',
-    policeForceArea: 'E23000001',
-    indicators: ['debt_bondage', 'withheld_documents'],
-    personalDetails: { name: 'Bench Person', dateOfBirth: '1995-03-02', contact: { phone: '07700900000' }, notes: 'Met at a car wash.' },
-  }),
-  step('RecordConsent', '/consents', { occurredAt: '2024-03-04', scope: 'nrm_referral', given: true, interpreterUsed: true, language: 'sq' }),
-  step('ReferVictim', '/referrals', { occurredAt: '2024-03-05', referralId: REFERRAL_ID, competentAuthority: 'SCA', supportRequested: true }),
-  step('RecordDecision', '/decisions', { referralId: REFERRAL_ID, stage: 'reasonable_grounds', outcome: 'positive', decidedAt: '2024-03-08' }),
+  step('IdentifyVictim', '', identification({ occurredAt: '2024-03-04' })),
+  step('RecordConsent', '/consents', consent(true, '2024-03-04')),
+  step('ReferVictim', '/referrals', referral('2024-03-05', REFERRAL_ID)),
+  step('RecordDecision', '/decisions', decision('reasonable_grounds', 'positive', '2024-03-08', REFERRAL_ID)),
   step('AssessNeeds', '/needs-assessments', { occurredAt: '2024-03-11', domains: ['housing', 'health'], riskLevel: 'medium', dependants: 0 }),
   step('RecordCare', '/care', { service: 'accommodation', providerId: 'provider-7', startedOn: '2024-03-11', costPence: 450_000 }),
   step('RecordCare', '/care', { service: 'counselling', providerId: 'provider-12', startedOn: '2024-03-18', endedOn: '2024-04-29', costPence: 90_000 }),
   step('RecordCare', '/care', { service: 'legal', providerId: 'provider-3', startedOn: '2024-04-02', endedOn: '2024-04-02', costPence: 25_000 }),
-  step('RecordDecision', '/decisions', { referralId: REFERRAL_ID, stage: 'conclusive_grounds', outcome: 'positive', decidedAt: '2024-04-15' }),
-  step('RecordExit', '/exit', { occurredAt: '2024-06-03', reason: 'move_on_complete', housing: 'stable', immigrationStatus: 'leave_to_remain' }),
+  step('RecordDecision', '/decisions', decision('conclusive_grounds', 'positive', '2024-04-15', REFERRAL_ID)),
+  step('RecordExit', '/exit', exit('2024-06-03')),
   step('RecordFollowUp', '/follow-ups', {
     occurredAt: '2024-07-03', monthsSinceExit: 1, contactMade: true, housing: 'stable', occupation: 'education',
     immigrationStatus: 'leave_to_remain', destitute: false, safeguardingConcern: false, reExploitationReported: false,

@@ -1,4 +1,5 @@
 import { addDays, addMonths } from '../../libs/domain/src/calendar/calendar-date';
+import { identification } from '../../seeds/journey-requests';
 import { ANALYST, runCli, SUPPORT_WORKER, type BenchApp, type BenchUser } from '../app';
 import { elapsedMs, percentile, percentiles, round } from '../stats';
 
@@ -175,7 +176,7 @@ function journeySteps(referralId: string): Array<[route: string, body: Record<st
   const exitOn = addDays(referredOn, 268);
   const decision = (stage: string, decidedAt: string) => ({ referralId, stage, outcome: 'positive', decidedAt, occurredAt: decidedAt });
   return [
-    ['', identification('2023-03-06')],
+    ['', identification({ occurredAt: '2023-03-06', gender: 'male', nationality: 'VN', exploitationTypes: ['labour'] })],
     ['consents', { occurredAt: '2023-03-06', scope: 'nrm_referral', given: true, interpreterUsed: true, language: 'vi' }],
     ['circumstances', { occurredAt: referredOn, recruitmentMethod: 'false_job_offer', controlMethods: ['debt_bondage', 'threats'], perpetratorRoles: ['recruiter', 'controller'], relationshipToPerpetrator: 'stranger', organisedCrimeGroup: true, durationBand: 'months_6_to_12', debtBand: 'gbp_5000_plus' }],
     ['referrals', { occurredAt: referredOn, referralId, competentAuthority: 'SCA', supportRequested: true }],
@@ -188,20 +189,6 @@ function journeySteps(referralId: string): Array<[route: string, body: Record<st
     ...[1, 3, 6, 12, 24].map((months): [string, Record<string, unknown>] => ['follow-ups', followUp(addMonths(exitOn, months), months)]),
   ];
 }
-
-const identification = (occurredAt: string) => ({
-  occurredAt,
-  firstResponder: { organisationId: SUPPORT_WORKER.organisationId, organisationType: 'police' },
-  ageGroup: 'adult',
-  gender: 'male',
-  nationality: 'VN',
-  exploitationTypes: ['labour'],
-  countyLines: false,
-  exploitationLocation: 'uk',
-  policeForceArea: 'E23000001',
-  indicators: ['debt_bondage', 'withheld_documents'],
-  personalDetails: { name: 'Bench Person', dateOfBirth: '1998-07-14', contact: { phone: '07700900123' }, notes: 'Synthetic benchmark person.' },
-});
 
 const CARE = ['accommodation', 'outreach', 'counselling', 'medical', 'legal', 'interpreting', 'transport', 'financial'];
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROLES, type Role } from '../../apps/api/src/auth/tokens/claims';
-import { consent, decision, exit, identification, referral } from '../support/journey-requests';
+import { consent, decision, exit, identification, referral } from '../../seeds/journey-requests';
 import { useRunningApp, type HttpResult } from '../support/running-app';
 
 /**

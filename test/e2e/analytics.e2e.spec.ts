@@ -2,7 +2,7 @@ import { EVENT_STORE, PERSONAL_DATA_VAULT } from '../../apps/api/src/infrastruct
 import type { EventStore } from '../../libs/event-store/src/event-store.port';
 import type { PersonalDataVault } from '../../libs/personal-data/src/personal-data-vault';
 import { seedEventStore } from '../../seeds';
-import { consent, exit, identification, referral } from '../support/journey-requests';
+import { consent, exit, identification, referral } from '../../seeds/journey-requests';
 import { tokenFor, useRunningApp, type TestUser } from '../support/running-app';
 
 /**

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { loadOrCreateSigningSecret } from '../../apps/api/src/auth/tokens/embedded-secret';
 import { mintHs256Token } from '../../apps/api/src/auth/tokens/hs256-minter';
-import { identification } from '../support/journey-requests';
+import { identification } from '../../seeds/journey-requests';
 import { client, tokenFor, useRunningApp, SUPPORT_WORKER } from '../support/running-app';
 
 /** Who gets in: a valid token from the data folder's secret, nothing else; and each user's own rate limit. */

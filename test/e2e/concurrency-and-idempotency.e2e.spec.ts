@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeOnEachEventStore } from '../support/event-store-backends';
 import { useRunningApp } from '../support/running-app';
-import { consent, identification, referral } from '../support/journey-requests';
+import { consent, identification, referral } from '../../seeds/journey-requests';
 
 describeOnEachEventStore('optimistic concurrency and idempotent retries over HTTP', (env) => {
   const app = useRunningApp(env);

@@ -1,5 +1,5 @@
 import { EsdbTestServer } from '../support/esdb-test-server';
-import { consent, identification, referral } from '../support/journey-requests';
+import { consent, identification, referral } from '../../seeds/journey-requests';
 import { client, startApp, temporaryDataDir, RunningApp, tokenFor, SUPPORT_WORKER } from '../support/running-app';
 
 /**

@@ -1,6 +1,6 @@
 import { describeOnEachEventStore } from '../support/event-store-backends';
 import { client, startApp, temporaryDataDir, tokenFor, RunningApp, SUPPORT_WORKER } from '../support/running-app';
-import { consent, decision, exit, identification, referral } from '../support/journey-requests';
+import { consent, decision, exit, identification, referral } from '../../seeds/journey-requests';
 
 /**
  * A support worker records a whole journey over HTTP, including a re-referral with an

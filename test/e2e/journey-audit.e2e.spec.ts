@@ -1,6 +1,6 @@
 import { ukDateOf } from '../../libs/domain/src/calendar/calendar-date';
 import { describeOnEachEventStore } from '../support/event-store-backends';
-import { consent, decision, identification, referral } from '../support/journey-requests';
+import { consent, decision, identification, referral } from '../../seeds/journey-requests';
 import { useRunningApp } from '../support/running-app';
 
 /**

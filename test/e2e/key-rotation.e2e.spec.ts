@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { identification } from '../support/journey-requests';
+import { identification } from '../../seeds/journey-requests';
 import { useRunningApp } from '../support/running-app';
 
 /** Changing the key-encryption key: old keys still unwrap, rotation rewraps them, then the old key can go. */

@@ -6,7 +6,7 @@ import { closeStores, openStores } from '../../apps/api/src/infrastructure/store
 import { personalDataVault } from '../../apps/api/src/infrastructure/security';
 import type { CliStores } from '../../apps/cli/src/cli-stores';
 import { VerifyCommand } from '../../apps/cli/src/commands/verify.command';
-import { consent, identification, referral } from '../support/journey-requests';
+import { consent, identification, referral } from '../../seeds/journey-requests';
 import { useRunningApp } from '../support/running-app';
 
 /**

@@ -1,4 +1,4 @@
-import { consent, identification, referral } from '../support/journey-requests';
+import { consent, identification, referral } from '../../seeds/journey-requests';
 import { useRunningApp } from '../support/running-app';
 import { journeyProjection } from '../../projections/journeys/journey.projection';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describeOnEachEventStore } from '../support/event-store-backends';
 import { useRunningApp } from '../support/running-app';
-import { consent, decision, exit, identification, referral } from '../support/journey-requests';
+import { consent, decision, exit, identification, referral } from '../../seeds/journey-requests';
 
 /**
  * Every invariant of DOMAIN.md, broken over HTTP: a 422 with the rule's stable code and a

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { useRunningApp } from '../support/running-app';
-import { identification } from '../support/journey-requests';
+import { identification } from '../../seeds/journey-requests';
 
 describe('bad input: 400 naming each field and rule, nothing appended', () => {
   const app = useRunningApp({ BODY_LIMIT_BYTES: '4096', READ_YOUR_WRITES_TIMEOUT_MS: '200' });

@@ -12,8 +12,9 @@ export interface AppConfig {
   bodyLimitBytes: number;
   /** How long a read with minPosition waits for the projection before a 503. */
   readYourWritesTimeoutMs: number;
-  /** Events the projector applies per read-store transaction, at most. */
+  /** Events the projector applies per read-store transaction once live, at most. */
   projectorBatchSize: number;
+  /** The same while a projection catches up or rebuilds: larger, so each document is written once for many events. */
   projectorCatchUpBatchSize: number;
   /** First and longest wait before a projection resubscribes after its subscription failed. */
   projectorRetryMinMs: number;

@@ -4,7 +4,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { LedgerKeeper } from '../../../../libs/audit/src/ledger-keeper';
 import { verifyEvidenceBundle } from '../../../../libs/audit/src/verify-bundle';
 import { client, SUPPORT_WORKER, temporaryDataDir, tokenFor, type TestUser } from '../../../../test/support/running-app';
-import { identification } from '../../../../test/support/journey-requests';
+import { identification } from '../../../../seeds/journey-requests';
 import { AppModule } from '../app.module';
 import { loadConfig } from '../config';
 import { ErrorFilter } from '../http/error.filter';

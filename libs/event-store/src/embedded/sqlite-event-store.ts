@@ -125,12 +125,10 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.statements = prepareStatements(db);
     this.head = this.statements.selectHead.get()?.head ?? undefined;
-    this.appendInSavepoint = db.transaction((append: PendingAppend, head: GlobalPosition | undefined) =>
-      this.appendUnsafe(append.streamId, append.events, append.expected, append.claim, head),
-    );
+    this.appendInSavepoint = db.transaction(this.appendUnsafe.bind(this));
     this.commitGroup = db.transaction((group: PendingAppend[]) => {
       // A group of one needs no savepoint: its failure rolls back only itself anyway.
-      if (group.length === 1) return [{ result: this.appendUnsafe(group[0].streamId, group[0].events, group[0].expected, group[0].claim, this.head) }];
+      if (group.length === 1) return [{ result: this.appendUnsafe(group[0], this.head) }];
       let head = this.head;
       return group.map((append) => {
         try {
@@ -272,13 +270,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   /** Runs inside the append's savepoint; any throw rolls the whole append back. `head` is the group's head so far. */
-  private appendUnsafe(
-    streamId: string,
-    events: readonly EventToAppend[],
-    expected: ExpectedRevision,
-    claim: IdempotencyClaim | undefined,
-    head: GlobalPosition | undefined,
-  ): AppendResult {
+  private appendUnsafe({ streamId, events, expected, claim }: PendingAppend, head: GlobalPosition | undefined): AppendResult {
     const s = this.statements;
     // The claim first: a retry must get its original result even though the stream has moved on.
     if (claim) {

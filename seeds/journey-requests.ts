@@ -1,4 +1,4 @@
-/** Request bodies for a realistic journey, dated in 2024 (a Monday start), for end-to-end tests. */
+/** Request bodies for a realistic journey over HTTP, dated in 2024 (a Monday start): for end-to-end tests and the benchmarks. */
 export const identification = (over: Record<string, unknown> = {}) => ({
   occurredAt: '2024-01-08',
   firstResponder: { organisationId: 'met-police', organisationType: 'police' },
