@@ -39,25 +39,37 @@ export async function seedJourneys(dataDir: string, journeys: number): Promise<S
 export interface GrowthStep extends SeedResult {
   /** Events in the log after this step. */
   logEvents: number;
-  /** Catching the read models up with the events this step added, on top of those already projected. */
-  projection: { events: number; seconds: number; eventsPerSecond: number };
+  /** Seeded journeys in the log after this step. */
+  totalJourneys: number;
+  /**
+   * Catching the read models up with the events this step added, on top of those already
+   * projected: `startSeconds` opens them (the embedded store loads each collection), once per
+   * start whatever is added; events/s is over the rest, the per-event cost.
+   */
+  projection: { events: number; seconds: number; startSeconds: number; eventsPerSecond: number };
   /** Peak RSS of the CLI process that seeded and projected this step. */
   peakRssMiB: number | undefined;
 }
 
 /**
- * Grows the log to `journeys` journeys and projects only what was added (the CLI's `seed`
- * catches every projection up from its checkpoint): the per-event projection cost at this
- * size of log and read models.
+ * Grows the log by seeding journeys up to `journeys` of `seed`'s sequence and projects only
+ * what was added (the CLI's `seed` catches every projection up from its checkpoint): the
+ * per-event projection cost at this size of log and read models. `totalJourneys` counts the
+ * journeys of every seed in the log.
  */
-export async function growAndProject(dataDir: string, journeys: number): Promise<GrowthStep> {
-  const { output, peakRssMiB } = await runCli<CliSeed & { projected: { position: string; seconds: number } | null }>(dataDir, ['seed', '--journeys', String(journeys)]);
+export async function growAndProject(dataDir: string, journeys: number, options: { seed?: number; totalJourneys?: number } = {}): Promise<GrowthStep> {
+  const args = ['seed', '--journeys', String(journeys), ...(options.seed ? ['--seed', String(options.seed)] : [])];
+  const { output, peakRssMiB } = await runCli<CliSeed & { projected: { position: string; seconds: number; startSeconds: number } | null }>(dataDir, args);
   if (!output.projected) throw new Error('seed did not project');
-  const { seconds } = output.projected;
+  const { seconds, startSeconds } = output.projected;
   return {
     journeys: output.journeys, events: output.events, seconds: round(output.seconds), eventsPerSecond: output.eventsPerSecond,
     logEvents: Number(output.projected.position) + 1,
-    projection: { events: output.events, seconds: round(seconds), eventsPerSecond: Math.round(output.events / Math.max(seconds, 0.001)) },
+    totalJourneys: options.totalJourneys ?? journeys,
+    projection: {
+      events: output.events, seconds: round(seconds), startSeconds: round(startSeconds),
+      eventsPerSecond: Math.round(output.events / Math.max(seconds - startSeconds, 0.001)),
+    },
     peakRssMiB,
   };
 }
