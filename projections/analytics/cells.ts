@@ -59,22 +59,29 @@ export function cellChanges(before: readonly Cell[], after: readonly Cell[]): Ma
   const changes = new Map<string, { cell: Cell; inc: Record<string, number> }>();
   const add = (cell: Cell, sign: 1 | -1) => {
     const id = cellId(cell);
-    const change = changes.get(id) ?? { cell, inc: {} };
-    for (const [name, value] of Object.entries(cell.counters)) change.inc[name] = (change.inc[name] ?? 0) + sign * value;
-    changes.set(id, change);
+    let change = changes.get(id);
+    if (!change) changes.set(id, (change = { cell, inc: {} }));
+    const { counters } = cell;
+    for (const name in counters) change.inc[name] = (change.inc[name] ?? 0) + sign * counters[name];
   };
-  before.forEach((cell) => add(cell, -1));
-  after.forEach((cell) => add(cell, 1));
+  for (const cell of before) add(cell, -1);
+  for (const cell of after) add(cell, 1);
   for (const [id, change] of changes) {
-    for (const [name, value] of Object.entries(change.inc)) if (value === 0) delete change.inc[name];
-    if (Object.keys(change.inc).length === 0) changes.delete(id);
+    let left = 0;
+    for (const name in change.inc) {
+      if (change.inc[name] === 0) delete change.inc[name];
+      else left++;
+    }
+    if (left === 0) changes.delete(id);
   }
   return changes;
 }
 
 /** Counters as MongoDB's $inc takes them: histogram keys are dotted paths into `counters`. */
 export function incrementOf(inc: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(inc).map(([name, value]) => [`counters.${name}`, value]));
+  const increment: Record<string, number> = {};
+  for (const name in inc) increment[`counters.${name}`] = inc[name];
+  return increment;
 }
 
 function sortedEntries(record: object): Array<[string, unknown]> {

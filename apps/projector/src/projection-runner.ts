@@ -217,9 +217,12 @@ export class ProjectionRunner<D extends { _id: string }> {
       const previousCells = previous ? this.cellsBefore(id, previous, cellsOf) : [];
       this.remember(id, next, nextCells);
       for (const [cellKey, change] of cellChanges(previousCells, nextCells)) {
-        const sum = total.get(cellKey) ?? { cell: change.cell, inc: {} };
-        for (const [name, value] of Object.entries(change.inc)) sum.inc[name] = (sum.inc[name] ?? 0) + value;
-        total.set(cellKey, sum);
+        const sum = total.get(cellKey);
+        if (!sum) {
+          total.set(cellKey, change); // a fresh object per call: summing into it changes nothing else
+          continue;
+        }
+        for (const name in change.inc) sum.inc[name] = (sum.inc[name] ?? 0) + change.inc[name];
       }
     }
     return [...total.entries()].map(([cellKey, { cell, inc }]) => ({

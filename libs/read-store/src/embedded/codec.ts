@@ -181,6 +181,8 @@ function reviveFields(obj: PlainObject): PlainObject {
 
 /** Parses tagged JSON text back into a canonical document. */
 export function decodeDocument(text: string): PlainObject {
+  // Every tag is a key starting with `$`, so text without `"$` holds none: the parse is the document.
+  if (!text.includes('"$')) return JSON.parse(text) as PlainObject;
   return fromTagged(JSON.parse(text)) as PlainObject;
 }
 

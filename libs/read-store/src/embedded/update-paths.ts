@@ -61,8 +61,10 @@ export function resolveTargets(
   path: string,
   create: boolean,
   positional: PositionalResolver,
+  segments: readonly string[] = splitPath(path),
 ): Target[] {
-  const segments = splitPath(path);
+  const plain = plainTarget(doc, path, segments, create);
+  if (plain) return [plain];
   const targets: Target[] = [];
 
   const visit = (current: Container, i: number, prefix: string): void => {
@@ -122,6 +124,32 @@ export function resolveTargets(
 
   visit(doc, 0, '');
   return targets;
+}
+
+/**
+ * The common case, without the general walk's bookkeeping: a path of field names (no `$`
+ * segments) through plain objects only, creating missing ones when `create`. Returns undefined
+ * wherever the general walk has a rule to apply (an array, a scalar in the way, a positional
+ * segment, nothing to create); it then walks again from the top and finds what this one
+ * created, exactly what it would have created itself.
+ */
+function plainTarget(doc: PlainObject, path: string, segments: readonly string[], create: boolean): Target | undefined {
+  let current: PlainObject = doc;
+  const last = segments.length - 1;
+  for (let i = 0; i < last; i++) {
+    const segment = segments[i];
+    if (segment.charCodeAt(0) === 36 /* $ */) return undefined;
+    let next = current[segment];
+    if (next === undefined) {
+      if (!create) return undefined;
+      next = current[segment] = {};
+    } else if (!isPlainObject(next)) {
+      return undefined;
+    }
+    current = next as PlainObject;
+  }
+  if (segments[last].charCodeAt(0) === 36 /* $ */) return undefined;
+  return { parent: current, key: segments[last], path };
 }
 
 /** Reads a dotted path through plain objects only (for `$rename`, which refuses arrays). */

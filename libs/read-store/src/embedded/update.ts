@@ -15,6 +15,8 @@ const INDEX = /^(0|[1-9]\d*)$/;
 interface Entry {
   op: string;
   path: string;
+  /** `path` split at its dots, once, when the update is prepared. */
+  segments: readonly string[];
   arg: unknown;
 }
 
@@ -40,38 +42,55 @@ function sortByPath<T>(items: T[], pathOf: (item: T) => string): T[] {
     .map((d) => d.item);
 }
 
+/** `b` is `a` or lies inside it (sorted neighbours are enough: a path sorts right before what lies inside it). */
+function overlaps(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length > b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function conflict(a: string, b: string): never {
+  throw new ReadStoreWriteError(ErrorCode.ConflictingUpdateOperators, `Updating the path '${b}' would create a conflict at '${a}'`);
+}
+
 /**
  * Validates an update document (operators only, known operators, no two operators on
  * overlapping paths) and copies its values so the caller's objects are never stored.
  */
 export function prepareUpdate(update: unknown): PreparedUpdate {
-  if (!isPlainObject(update) || Object.keys(update).length === 0) {
+  if (!isPlainObject(update)) {
     throw new ReadStoreWriteError(ErrorCode.FailedToParse, 'Update document requires atomic operators');
   }
   const entries: Entry[] = [];
-  for (const op of Object.keys(update)) {
+  let operators = 0;
+  let renames = false;
+  for (const op in update) {
+    operators++;
     if (!op.startsWith('$')) throw new ReadStoreWriteError(ErrorCode.FailedToParse, 'Update document requires atomic operators');
     if (!ALL_OPERATORS.has(op)) throw new ReadStoreWriteError(ErrorCode.FailedToParse, `Unknown modifier: ${op}`);
     const fields = update[op];
     if (!isPlainObject(fields)) {
       throw new ReadStoreWriteError(ErrorCode.FailedToParse, `Modifiers operate on fields but we found another type instead: ${op}`);
     }
-    for (const path of Object.keys(fields)) {
-      splitPath(path);
-      entries.push({ op, path, arg: canonicalize(fields[path]) });
+    if (op === '$rename') renames = true;
+    for (const path in fields) entries.push({ op, path, segments: splitPath(path), arg: canonicalize(fields[path]) });
+  }
+  if (operators === 0) {
+    throw new ReadStoreWriteError(ErrorCode.FailedToParse, 'Update document requires atomic operators');
+  }
+  entries.sort((a, b) => compareSegments(a.segments, b.segments));
+  if (renames) {
+    // A rename touches its target too: check every touched path, in path order.
+    const touched = sortByPath(entries.flatMap((e) => (e.op === '$rename' ? [e.path, String(e.arg)] : [e.path])), (path) => path);
+    for (let i = 1; i < touched.length; i++) {
+      if (overlaps(touched[i - 1].split('.'), touched[i].split('.'))) conflict(touched[i - 1], touched[i]);
+    }
+  } else {
+    for (let i = 1; i < entries.length; i++) {
+      if (overlaps(entries[i - 1].segments, entries[i].segments)) conflict(entries[i - 1].path, entries[i].path);
     }
   }
-  const touched = sortByPath(
-    entries.flatMap((e) => (e.op === '$rename' ? [e.path, String(e.arg)] : [e.path])),
-    (path) => path,
-  );
-  for (let i = 1; i < touched.length; i++) {
-    const [a, b] = [touched[i - 1], touched[i]];
-    if (a === b || b.startsWith(`${a}.`)) {
-      throw new ReadStoreWriteError(ErrorCode.ConflictingUpdateOperators, `Updating the path '${b}' would create a conflict at '${a}'`);
-    }
-  }
-  return { entries: sortByPath(entries, (e) => e.path) };
+  return { entries };
 }
 
 /** `$` stands for the first element of `arrayPath` that satisfies the filter's conditions on it. */
@@ -113,14 +132,14 @@ export function applyUpdate(doc: PlainObject, update: PreparedUpdate, filter: Pl
   const hadId = '_id' in doc;
   const id = doc._id;
   let modified = false;
-  for (const { op, path, arg } of update.entries) {
+  for (const { op, path, segments, arg } of update.entries) {
     if (op === '$setOnInsert' && !isInsert) continue;
     if (op === '$rename') {
       modified = rename(doc, path, arg, positional) || modified;
       continue;
     }
     const apply = OPERATORS[op === '$setOnInsert' ? '$set' : op];
-    for (const target of resolveTargets(doc, path, CREATING_OPERATORS.has(op), positional)) {
+    for (const target of resolveTargets(doc, path, CREATING_OPERATORS.has(op), positional, segments)) {
       modified = apply(target, arg) || modified;
     }
   }
@@ -159,9 +178,18 @@ function collectEqualities(filter: PlainObject, seed: PlainObject): void {
  * `field: { $eq: value }`, also inside `$and`), with dotted paths as nested documents.
  */
 export function upsertSeed(filter: PlainObject): PlainObject {
+  // The projector's upserts filter by a scalar _id alone: its seed is that _id.
+  const id = filter._id;
+  if ((typeof id === 'string' || typeof id === 'number') && hasOneKey(filter)) return { _id: id };
   const seed: PlainObject = {};
   collectEqualities(filter, seed);
   return seed;
+}
+
+function hasOneKey(object: PlainObject): boolean {
+  let keys = 0;
+  for (const _ in object) if (++keys > 1) return false;
+  return keys === 1;
 }
 
 /** Returns `doc` with `_id` as its first field, as the server stores inserted documents. */

@@ -152,7 +152,12 @@ export function describeUpdateContract(ctx: ContractContext): void {
       await expect(docs.updateOne({ _id: 1 }, { a: 2 })).rejects.toThrow();
       await expect(docs.updateOne({ _id: 1 }, { $set: { a: 2 }, $inc: { a: 1 } })).rejects.toThrow();
       await expect(docs.updateOne({ _id: 1 }, { $set: { b: { c: 1 } }, $unset: { 'b.c': '' } })).rejects.toThrow();
+      await expect(docs.updateOne({ _id: 1 }, { $set: { 'p.q': 1 }, $unset: { 'p.q.r': '' } })).rejects.toThrow();
+      await expect(docs.updateOne({ _id: 1 }, { $rename: { a: 'b' }, $set: { b: 1 } })).rejects.toThrow();
       expect(await docs.findOne({ _id: 1 })).toEqual({ _id: 1, a: 1 });
+      // Paths that only share a beginning do not conflict, numeric segments included.
+      await docs.updateOne({ _id: 1 }, { $set: { 'n.10': 1, 'n.9': 2, 'n.1': 3, ab: 4 } });
+      expect(await docs.findOne({ _id: 1 })).toEqual({ _id: 1, a: 1, ab: 4, n: { 1: 3, 9: 2, 10: 1 } });
     });
 
     it('deleteOne removes the first match, deleteMany all matches (manual: deleteOne, deleteMany)', async () => {
