@@ -5,7 +5,7 @@
  */
 import type { PlainObject } from './codec';
 import { UniqueIndex, type IndexDefinition } from './indexes';
-import { bucketFields, QueryIndex, type Probe } from './query-index';
+import { bucketFields, QueryIndex, rangeField, type Probe } from './query-index';
 
 /** Anything queries can run against: the mirror, or a transaction's view of it. */
 export interface DocumentSource {
@@ -93,7 +93,7 @@ export class CollectionState implements DocumentSource {
     const fields = bucketFields(definition);
     const same = (index: QueryIndex) => index.fields.length === fields.length && index.fields.every((f, i) => f === fields[i]);
     if (fields.length === 0 || this.queryIndexes.some(same)) return;
-    const index = new QueryIndex(fields);
+    const index = new QueryIndex(fields, rangeField(definition));
     for (const [key, doc] of this.docs) index.add(key, doc, this.nextPosition++);
     this.queryIndexes = [...this.queryIndexes, index];
   }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Query } from 'mingo/query';
 import type { Collection, Document, Filter, FindOptions, IndexSpec, ReadStoreTransaction } from '../read-store.port';
-import { bucketFields, QueryIndex } from './query-index';
+import type { PlainObject } from './codec';
+import { bucketFields, QueryIndex, rangeField } from './query-index';
 import { SqliteReadStore } from './sqlite-read-store';
 
 /**
@@ -291,15 +292,336 @@ describe('query indexes (embedded store)', () => {
   });
 });
 
+const DAY = 86_400_000;
+/** The k-th date of the range tests: 18 days apart from 2018-01-01, so k = 0..149 spans about seven years and a half. */
+const dateOf = (k: number) => new Date(Date.UTC(2018, 0, 1) + k * 18 * DAY).toISOString().slice(0, 10);
+const DATES = 150;
+
+/**
+ * A cell per date, kind and family, inserted out of date order (k = i * 37 mod 150) so that
+ * grouping by date and the natural order disagree. `_id`s read `kind-family-k`.
+ */
+function datedCells(kinds = ['cell', 'rollup', 'total'], families = ['exits', 'entries']): Document[] {
+  const docs: Document[] = [];
+  for (let i = 0; i < DATES; i++) {
+    const k = (i * 37) % DATES;
+    for (const kind of kinds) for (const family of families) docs.push({ _id: `${kind}-${family}-${k}`, kind, family, date: dateOf(k), n: docs.length });
+  }
+  return docs;
+}
+
+/** Cells whose `date` a range cannot narrow, or narrows only by its exact type and order. */
+const oddDates: Document[] = [
+  { _id: 'no-date', kind: 'cell', family: 'exits', n: 1 },
+  ...Object.entries({
+    null: null, 'array-in': ['2017-05-01', '2024-06-01'], 'array-out': ['2030-01-01', '2010-01-01'], 'array-numbers': [1, 30], empty: [],
+    nested: [['2024-06-01']], date: new Date('2024-06-01'), true: true, object: { y: 2024 }, regexp: /2024/, nan: Number.NaN,
+    inf: Infinity, '-inf': -Infinity, number: 2024, big: 20240601, zero: -0, half: 5.5, year: '2024', time: '2024-06-01T10:00',
+    'empty-string': '', 'numeric-string': '20', 'private-use': '\uE000', replacement: '\uFFFD', astral: '\u{1F600}',
+  }).map(([id, date], i) => ({ _id: id, kind: 'cell', family: 'exits', date, n: 2 + i })),
+  { _id: 'any-kind', kind: ['cell'], family: 'exits', date: '2024-02-02' },
+  { _id: 'no-kind', family: 'exits', date: '2024-03-03' },
+  { _id: 'null-family', kind: 'cell', family: null, date: '2017-01-01' },
+  { _id: 'entries-array', kind: 'cell', family: 'entries', date: ['2024-01-01'] },
+];
+
+const exits = { kind: 'cell', family: 'exits' };
+/** Bounds that are dates of the data (2024-01-06 and 2024-12-13), so `$gt` and `$gte` differ. */
+const [from, to] = [dateOf(122), dateOf(141)];
+const rangeFilters: Filter[] = [
+  { ...exits, date: { $gte: '2024-01-01', $lte: '2024-12-31' } },
+  { ...exits, date: { $gte: from, $lte: to } },
+  { ...exits, date: { $gt: from, $lt: to } },
+  { ...exits, date: { $gte: from, $lt: to } },
+  { ...exits, date: { $gt: from, $lte: to } },
+  { ...exits, date: { $gte: from } },
+  { ...exits, date: { $gt: to } },
+  { ...exits, date: { $lte: from } },
+  { ...exits, date: { $lt: from } },
+  { ...exits, date: { $gt: to, $lt: from } },
+  { ...exits, date: from },
+  { ...exits, date: { $eq: to } },
+  { ...exits, date: { $in: [from, to, '2030-01-01'] } },
+  { ...exits, date: { $in: [from, to], $gt: from } },
+  { ...exits, date: { $in: [] } },
+  { ...exits, date: '2024-06-01' },
+  { ...exits, date: { $gte: '2030-01-01' } },
+  { ...exits, date: { $lt: '2000-01-01' } },
+  { ...exits, date: { $gte: '0000', $lte: '9999' } },
+  { ...exits, date: { $gte: '2024', $lt: '2025' }, n: { $gte: 0 } },
+  { ...exits, date: { $gte: 5, $lte: 2024 } },
+  { ...exits, date: { $gt: 0 } },
+  { ...exits, date: { $lte: 0 } },
+  { ...exits, date: { $gte: -0, $lt: 10 } },
+  { ...exits, date: 2024 },
+  { ...exits, date: { $in: [30, 2024, '2024'] } },
+  { ...exits, date: { $gte: '2024', $lte: 3000 } },
+  { ...exits, date: { $gte: new Date('2024-01-01') } },
+  { ...exits, date: { $lt: Infinity } },
+  { ...exits, date: { $gte: true } },
+  { ...exits, date: { $lte: null } },
+  { ...exits, date: { $gte: '2024', $ne: '2024' } },
+  { ...exits, date: { $lt: '2025', $exists: true } },
+  { ...exits, date: { $gt: '\uE000' } },
+  { ...exits, date: { $lt: '\uFFFF' } },
+  { ...exits, date: { $gte: '\u{1F600}' } },
+  { ...exits, date: { y: 2024 } },
+  { ...exits, date: { $not: { $gte: from } } },
+  { ...exits, date: { $elemMatch: { $gte: '2024' } } },
+  { ...exits, $or: [{ date: { $lt: from } }, { date: { $gt: to } }] },
+  { $and: [{ kind: 'cell' }, { family: 'exits' }, { date: { $gte: from } }, { date: { $lte: to } }] },
+  { ...exits, date: { $gte: '2019' }, $and: [{ date: { $lt: to } }, { $and: [{ date: { $gt: from } }] }] },
+  { kind: 'cell', $and: [{ family: 'exits', date: { $gte: from, $lte: to } }] },
+  { kind: 'cell', family: { $in: ['exits', 'entries'] }, date: { $gte: from, $lte: to } },
+  { kind: { $in: ['cell', 'total'] }, family: 'exits', date: { $lt: from } },
+  // Not every leading field pinned: no range narrowing, the same results.
+  { kind: 'cell', date: { $gte: from, $lte: to } },
+  { kind: 'cell', $or: [{ family: 'exits' }], date: { $gte: from } },
+  { family: 'exits', date: { $gte: from, $lte: to } },
+];
+
+describe('range narrowing by the trailing key of a compound index (embedded store)', () => {
+  const load = async (docs: Document[]) => {
+    await store.ensureIndexes('indexed', INDEXES);
+    const t = twins();
+    for (const doc of docs) await t.write((c) => c.insertOne({ ...doc }));
+    return t;
+  };
+
+  it('finds exactly what an unindexed collection finds, in the same order, whatever the range and the date types', async () => {
+    const t = await load([...datedCells(), ...oddDates, ...filler]);
+    for (const filter of rangeFilters) await t.expectSameReads(filter);
+  });
+
+  it('tests only the dates in range and the documents whose date a range cannot leave out', async () => {
+    const t = await load([...datedCells(), ...oddDates, ...filler]);
+    const year = { ...exits, date: { $gte: '2024-01-01', $lte: '2024-12-31' } };
+    // k = 122..142 (2024-01-06 .. 2024-12-31), 14 dates no range leaves out (no-date .. -inf), 'time', and
+    // any-kind and no-kind from the "any" buckets; not null-family (2017).
+    expect(await tested(() => t.indexed.find(year))).toBe(21 + 14 + 1 + 2);
+    expect(await tested(() => t.indexed.find({ ...exits, date: { $gt: from, $lt: to } }))).toBe(18 + 14 + 1 + 2);
+    expect(await tested(() => t.indexed.find({ ...exits, date: to }))).toBe(1 + 14);
+    expect(await tested(() => t.indexed.find({ ...exits, date: { $gte: 5, $lt: 2024 } }))).toBe(1 + 14); // half (5.5); not number (2024), zero or big
+  });
+
+  it('uses the index when the range leaves few documents, though the pinned buckets hold most of them', async () => {
+    const t = await load([...datedCells(['cell'], ['exits']), ...oddDates]);
+    const total = DATES + oddDates.length;
+    expect(await tested(() => t.indexed.find(exits))).toBe(total);
+    expect(await tested(() => t.indexed.find({ ...exits, date: { $gte: '2024-01-01', $lte: '2024-12-31' } }))).toBe(21 + 14 + 1 + 2);
+    expect(await tested(() => t.indexed.find({ kind: 'cell', date: { $gte: '2024-01-01', $lte: '2024-12-31' } }))).toBe(total);
+    for (const filter of rangeFilters) await t.expectSameReads(filter);
+  });
+
+  it('moves documents between groups when updates change the date, keeping natural order', async () => {
+    const t = await load([...datedCells(), ...oddDates, ...filler]);
+    const writes: Array<(c: Collection) => Promise<unknown>> = [
+      (c) => c.updateOne({ _id: 'cell-exits-10' }, { $set: { date: dateOf(130) } }), // into the range, keeps its place
+      (c) => c.updateOne({ _id: 'cell-exits-130' }, { $set: { date: dateOf(10) } }), // out of it
+      (c) => c.updateOne({ _id: 'cell-exits-131' }, { $set: { date: ['2000-01-01', from] } }), // an array: always a candidate
+      (c) => c.updateOne({ _id: 'cell-exits-132' }, { $unset: { date: '' } }),
+      (c) => c.updateOne({ _id: 'cell-exits-133' }, { $set: { date: 2024 } }), // a number: out of a string range
+      (c) => c.updateOne({ _id: 'number' }, { $set: { date: from } }), // a number into the range
+      (c) => c.updateOne({ _id: 'array-out' }, { $set: { date: to } }), // an array into the range
+      (c) => c.updateOne({ _id: 'zero' }, { $set: { date: 0 } }), // the same group
+      (c) => c.updateOne({ _id: 'cell-exits-134' }, { $set: { note: 'same group' } }),
+      (c) => c.updateOne({ _id: 'cell-entries-135' }, { $set: { family: 'exits', date: dateOf(20) } }), // another bucket, out of range
+      (c) => c.updateOne({ _id: 'cell-entries-20' }, { $set: { family: 'exits', date: dateOf(125) } }), // another bucket, into range
+      (c) => c.updateMany({ ...exits, date: { $gte: dateOf(136), $lte: dateOf(138) } }, { $set: { date: dateOf(3) } }),
+      (c) => c.deleteOne({ _id: 'cell-exits-140' }),
+      (c) => c.deleteOne({ _id: 'cell-exits-124' }),
+      (c) => c.insertOne({ _id: 'cell-exits-124', kind: 'cell', family: 'exits', date: dateOf(124) }), // re-inserted: last
+      (c) => c.replaceOne({ _id: 'cell-exits-139' }, { kind: 'cell', family: 'exits', date: dateOf(0) }),
+      (c) => c.replaceOne({ _id: 'cell-exits-0' }, { kind: 'cell', family: 'exits', date: dateOf(139) }),
+    ];
+    for (const write of writes) await t.write(write);
+    const ids = (await t.indexed.find({ ...exits, date: { $gte: from, $lte: to } })).map((d) => d._id);
+    expect(ids).toEqual(expect.arrayContaining(['cell-exits-10', 'cell-exits-131', 'number', 'array-out', 'cell-entries-20', 'cell-exits-0']));
+    for (const gone of ['cell-exits-130', 'cell-exits-132', 'cell-exits-133', 'cell-exits-137', 'cell-exits-139', 'cell-exits-140']) expect(ids).not.toContain(gone);
+    expect(ids.at(-1)).toBe('cell-exits-124'); // re-inserted
+    for (const filter of rangeFilters) await t.expectSameReads(filter);
+  });
+
+  it("sees a transaction's own date changes, inserts and deletes through a range, in the order a scan gives", async () => {
+    const committed = await load([...datedCells(), ...oddDates, ...filler]);
+    const year = { ...exits, date: { $gte: from, $lte: to } };
+    await store.withTransaction(async (tx) => {
+      const t = twins(tx);
+      const check = async () => {
+        for (const filter of rangeFilters) await t.expectSameReads(filter);
+      };
+      await t.write((c) => c.updateOne({ _id: 'cell-exits-10' }, { $set: { date: dateOf(130) } })); // into the range
+      await t.write((c) => c.updateOne({ _id: 'cell-exits-130' }, { $set: { date: dateOf(10) } })); // out of it
+      await t.write((c) => c.updateOne({ _id: 'cell-exits-131' }, { $set: { date: [from] } })); // to an array
+      await t.write((c) => c.updateOne({ _id: 'null' }, { $set: { date: to } })); // from null into the range
+      await t.write((c) => c.updateOne({ _id: 'cell-entries-20' }, { $set: { family: 'exits', date: dateOf(125) } }));
+      await t.write((c) => c.insertOne({ _id: 'new-in', kind: 'cell', family: 'exits', date: dateOf(126) }));
+      await t.write((c) => c.insertOne({ _id: 'new-out', kind: 'cell', family: 'exits', date: dateOf(1) }));
+      const inTx = (await t.indexed.find(year)).map((d) => d._id);
+      expect(inTx).toEqual(expect.arrayContaining(['cell-exits-10', 'cell-exits-131', 'null', 'cell-entries-20', 'new-in']));
+      expect(inTx).not.toContain('cell-exits-130');
+      expect(inTx).not.toContain('new-out');
+      await check();
+      await t.write((c) => c.deleteOne({ _id: 'cell-exits-125' }));
+      await t.write((c) => c.deleteOne({ _id: 'cell-exits-126' }));
+      await t.write((c) => c.insertOne({ _id: 'cell-exits-126', kind: 'cell', family: 'exits', date: dateOf(2) })); // re-inserted out of range
+      await t.write((c) => c.updateMany(year, { $set: { touched: true } }));
+      await t.write((c) => c.updateOne({ _id: 'new-in' }, { $set: { date: dateOf(149) } }));
+      await check();
+      await t.write((c) => c.deleteMany({ ...exits, date: { $gt: dateOf(127), $lt: dateOf(135) } }));
+      await check();
+    });
+    for (const filter of rangeFilters) await committed.expectSameReads(filter);
+  });
+
+  it('matches an unindexed collection through random dates, ranges, writes and transactions', async () => {
+    await store.ensureIndexes('indexed', INDEXES);
+    let seed = 11;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
+    const dates: unknown[] = ['2023-12-31', '2024-01-01', '2024-06-15', '2024-12-31', '2025-01-01', '2024', 5, 10, 10.5, -0];
+    const odd: unknown[] = [null, ['2024-06-15', '2030-01-01'], ['2010-01-01'], [], new Date(0), true, Number.NaN, { d: 1 }];
+    const bounds: unknown[] = [...dates, ...dates, new Date(0), null, true, Infinity];
+    const randomDoc = (id: number): Document => {
+      const doc: Document = { _id: id, kind: pick(['cell', 'rollup']), family: pick(['a', 'b', 'a', 'b', null]), n: id };
+      if (random() < 0.9) doc.date = random() < 0.8 ? pick(dates) : pick(odd);
+      return doc;
+    };
+    const randomCondition = (): unknown => {
+      const roll = random();
+      if (roll < 0.15) return pick(dates);
+      if (roll < 0.25) return { $in: [pick(bounds), pick(dates)] };
+      const condition: Record<string, unknown> = {};
+      for (const op of ['$gt', '$gte', '$lt', '$lte', '$eq']) if (random() < (op === '$eq' ? 0.1 : 0.4)) condition[op] = random() < 0.9 ? pick(dates) : pick(bounds);
+      return condition;
+    };
+    const randomFilter = (): Filter => {
+      const filter: Filter = { kind: pick(['cell', 'rollup']) };
+      if (random() < 0.85) filter.family = random() < 0.8 ? pick(['a', 'b']) : { $in: ['a', 'b'] };
+      if (random() < 0.9) filter.date = randomCondition();
+      return random() < 0.3 ? { $and: [filter, { date: randomCondition() }] } : filter;
+    };
+    let tests = { indexed: 0, plain: 0 };
+    const read = async (t: ReturnType<typeof twins>) => {
+      const counts = await t.expectSameReads(randomFilter());
+      tests = { indexed: tests.indexed + counts.indexed, plain: tests.plain + counts.plain };
+    };
+    const randomWrite = (c: Collection): Promise<unknown> => {
+      const id = Math.floor(random() * 80);
+      const roll = random();
+      if (roll < 0.4) return c.insertOne(randomDoc(id));
+      if (roll < 0.65) return c.updateOne({ _id: id }, random() < 0.85 ? { $set: { date: random() < 0.8 ? pick(dates) : pick(odd) } } : { $unset: { date: '' } });
+      if (roll < 0.7) return c.updateOne({ _id: id }, { $set: { family: pick(['a', 'b']), date: pick(dates) } });
+      if (roll < 0.75) return c.updateMany(randomFilter(), { $set: { date: pick(dates) } });
+      if (roll < 0.85) return c.replaceOne({ _id: id }, randomDoc(id), { upsert: random() < 0.5 });
+      if (roll < 0.97) return c.deleteOne({ _id: id });
+      return c.deleteMany(randomFilter());
+    };
+    for (let round = 0; round < 80; round++) {
+      await store.withTransaction(async (tx: ReadStoreTransaction) => {
+        const t = twins(tx);
+        const size = 1 + Math.floor(random() * 8);
+        for (let i = 0; i < size; i++) {
+          const state = seed;
+          await t.write((c) => {
+            seed = state;
+            return randomWrite(c);
+          });
+          await read(t);
+        }
+      });
+      await read(twins());
+    }
+    expect(await twins().indexed.countDocuments()).toBeGreaterThan(30);
+    expect(tests.indexed).toBeLessThan(tests.plain * 0.4);
+  }, 60_000);
+});
+
+describe('QueryIndex ranges', () => {
+  /** An index over `docs` in this order, and the `_id`s of what a filter leaves as candidates. */
+  function indexOf(docs: PlainObject[]) {
+    const index = new QueryIndex(['kind', 'family'], 'date');
+    docs.forEach((doc, position) => index.add(String(doc._id), doc, position));
+    return {
+      index,
+      ids: (filter: PlainObject) => {
+        const probe = index.probe(filter)!;
+        const { docs: found, positions } = index.collect(probe);
+        expect(positions).toEqual([...positions].sort((a, b) => a - b));
+        expect(index.count(probe)).toBe(found.length);
+        for (const doc of docs) expect(index.admits(probe, doc)).toBe(found.includes(doc));
+        return found.map((d) => d._id);
+      },
+    };
+  }
+
+  const docs: PlainObject[] = [
+    { _id: 'b', kind: 'c', family: 'f', date: '2024-05-01' },
+    { _id: 'a', kind: 'c', family: 'f', date: '2023-05-01' },
+    { _id: 'arr', kind: 'c', family: 'f', date: ['2020-01-01'] },
+    { _id: 'c', kind: 'c', family: 'f', date: '2024-01-01' },
+    { _id: 'other', kind: 'c', family: 'g', date: '2024-01-01' },
+    { _id: 'num', kind: 'c', family: 'f', date: 2024 },
+    { _id: 'd', kind: 'c', family: 'f', date: '2024-12-31' },
+    { _id: 'any', kind: ['c'], family: 'f', date: '2024-02-01' },
+    { _id: 'none', kind: 'c', family: 'f' },
+    { _id: 'e', kind: 'c', family: 'f', date: '2025-01-01' },
+  ];
+
+  it('keeps the groups in range and the documents no range leaves out, in natural order', () => {
+    const { index, ids } = indexOf(docs);
+    expect(ids({ kind: 'c', family: 'f', date: { $gte: '2024-01-01', $lte: '2024-12-31' } })).toEqual(['b', 'arr', 'c', 'd', 'any', 'none']);
+    expect(ids({ kind: 'c', family: 'f', date: { $gt: '2024-01-01', $lt: '2024-12-31' } })).toEqual(['b', 'arr', 'any', 'none']);
+    expect(ids({ kind: 'c', family: 'f', date: { $gte: '2024-12-31' } })).toEqual(['arr', 'd', 'none', 'e']);
+    expect(ids({ kind: 'c', family: 'f', date: { $lt: '2024' } })).toEqual(['a', 'arr', 'none']);
+    expect(ids({ kind: 'c', family: 'f', date: '2024-01-01' })).toEqual(['arr', 'c', 'none']);
+    expect(ids({ kind: 'c', family: 'f', date: { $in: ['2024-01-01', '2025-01-01'], $lt: '2025' } })).toEqual(['arr', 'c', 'none']);
+    expect(ids({ kind: 'c', family: 'f', date: { $gt: 2000 } })).toEqual(['arr', 'num', 'none']);
+    expect(ids({ kind: 'c', family: 'f', date: { $gte: '2030' } })).toEqual(['arr', 'none']);
+    expect(ids({ kind: 'c', family: 'f', $and: [{ date: { $gte: '2024-02' } }, { date: { $lt: '2025' } }] })).toEqual(['b', 'arr', 'd', 'any', 'none']);
+    // Not narrowed: the whole family, as without a range.
+    expect(ids({ kind: 'c', family: 'f', date: { $gte: new Date(0) } })).toHaveLength(9);
+    expect(ids({ kind: 'c', date: { $gte: '2030' } })).toHaveLength(10);
+
+    index.update('a', docs[1], { ...docs[1], date: '2024-06-01' });
+    index.update('b', docs[0], { ...docs[0], date: ['2024-06-01'] });
+    index.update('d', docs[6], { ...docs[6], family: 'g' });
+    index.update('e', docs[9], { ...docs[9], date: '2024-03-01', family: 'f' });
+    index.remove('c', docs[3]);
+    const year = index.probe({ kind: 'c', family: 'f', date: { $gte: '2024-01-01', $lte: '2024-12-31' } })!;
+    expect(index.collect(year).docs.map((d) => d._id)).toEqual(['b', 'a', 'arr', 'any', 'none', 'e']);
+    expect(index.count(year)).toBe(6);
+  });
+
+  it('narrows only when every field is pinned, by comparisons and equalities whose bounds are strings or finite numbers of one type', () => {
+    const index = new QueryIndex(['kind', 'family'], 'date');
+    const pinned = { kind: 'c', family: 'f' };
+    expect(index.probe({ kind: 'c', date: { $gte: 'a' } })).toEqual({ keys: [['sc']] });
+    expect(new QueryIndex(['kind', 'family']).probe({ ...pinned, date: { $gte: 'a' } })).toEqual({ keys: [['sc'], ['sf']] });
+    for (const date of [{ $gte: new Date(0) }, { $gte: 'a', $lt: 5 }, { $in: ['a', 1] }, null, ['a'], { a: 1 }, {}, { $gte: Number.NaN },
+      { $lt: Infinity }, { $gte: true }, { $ne: 'a' }, { $exists: true }, /a/, { $eq: null }, { $in: [null] }, { $in: 'a' }, { $gte: 'a', x: 1 }]) {
+      expect(index.probe({ ...pinned, date })).toEqual({ keys: [['sc'], ['sf']] });
+    }
+    expect(index.probe({ ...pinned, date: { $gte: 'a' }, $and: [{ date: 5 }] })).toEqual({ keys: [['sc'], ['sf']] });
+    for (const date of [{ $gte: 'a' }, { $lt: 5, $ne: 3 }, { $in: [] }, 'a', -0, { $eq: 1.5 }, { $in: ['a', 'b'], $exists: true }]) {
+      expect(index.probe({ ...pinned, date })?.range).toBeDefined();
+      expect(index.probe({ $and: [pinned, { date }] })?.range).toBeDefined();
+    }
+  });
+});
+
 describe('QueryIndex.probe', () => {
   const index = new QueryIndex(['kind', 'family']);
 
   it('pins fields by equality with a string, finite number or boolean, by $eq or $in, and inside $and', () => {
-    expect(index.probe({ kind: 'cell', family: 'exits', date: { $gte: '2024' } })).toEqual([['scell'], ['sexits']]);
-    expect(index.probe({ kind: { $eq: 1 }, family: { $in: [true, 1, 1.0, '1'] } })).toEqual([['n1'], ['bt', 'n1', 's1']]);
-    expect(index.probe({ $and: [{ family: 'exits' }, { $and: [{ kind: false }] }] })).toEqual([['bf'], ['sexits']]);
-    expect(index.probe({ kind: 'cell', family: { $gt: 'a' } })).toEqual([['scell']]);
-    expect(index.probe({ kind: -0 })).toEqual([['n0']]);
+    expect(index.probe({ kind: 'cell', family: 'exits', date: { $gte: '2024' } })).toEqual({ keys: [['scell'], ['sexits']] });
+    expect(index.probe({ kind: { $eq: 1 }, family: { $in: [true, 1, 1.0, '1'] } })).toEqual({ keys: [['n1'], ['bt', 'n1', 's1']] });
+    expect(index.probe({ $and: [{ family: 'exits' }, { $and: [{ kind: false }] }] })).toEqual({ keys: [['bf'], ['sexits']] });
+    expect(index.probe({ kind: 'cell', family: { $gt: 'a' } })).toEqual({ keys: [['scell']] });
+    expect(index.probe({ kind: -0 })).toEqual({ keys: [['n0']] });
   });
 
   it('pins nothing without an equality on the first field, or for values equality cannot bucket', () => {
@@ -324,5 +646,17 @@ describe('bucketFields', () => {
     expect(fields({ 'a.b': 1 })).toEqual([]);
     expect(fields({ streamId: 1, _id: 1 })).toEqual(['streamId']);
     expect(fields({ _id: 1, a: 1 }, true)).toEqual([]);
+  });
+
+  it('ranges over the key a non-unique compound index leaves out, when it buckets by all the others', () => {
+    const range = (key: Record<string, 1 | -1>, unique = false) => rangeField({ name: 'i', key, unique });
+    expect(range({ kind: 1, family: 1, date: 1 })).toBe('date');
+    expect(range({ organisationId: 1, attentionFrom: -1 })).toBe('attentionFrom');
+    expect(range({ at: -1 })).toBeUndefined();
+    expect(range({ a: 1, b: 1 }, true)).toBeUndefined();
+    expect(range({ a: 1, 'b.c': 1, d: 1 })).toBeUndefined();
+    expect(range({ a: 1, 'b.c': 1 })).toBeUndefined();
+    expect(range({ streamId: 1, _id: 1 })).toBeUndefined();
+    expect(range({ 'a.b': 1, c: 1 })).toBeUndefined();
   });
 });

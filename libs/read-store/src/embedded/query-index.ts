@@ -17,27 +17,87 @@
  * so candidates gathered from several buckets come back in the order a scan gives them. A
  * bucket holds the documents themselves, not just their `_id` keys: a million lookups in the
  * collection's `_id` map cost more than the query they would narrow.
+ *
+ * An index may also have a range field (see rangeField: the trailing key of a compound index,
+ * a date in practice). Inside each bucket, documents are grouped by that field's value when it
+ * is a string or a finite number, and the rest (missing, null, arrays, Dates, booleans, NaN ...)
+ * sit apart and are always candidates, as the ANY bucket is. When a filter pins every bucket
+ * field, its conditions on the range field (`$gt`, `$gte`, `$lt`, `$lte`, `$eq`, `$in`, plain
+ * equality, at its top level or in a top-level `$and`) keep only the groups whose value meets
+ * them all. That is exact for a scalar: a range only matches values of its bound's type
+ * (strings with strings, numbers with numbers), compared as mingo compares them (strings by
+ * UTF-16 code unit; where MongoDB's code-point order disagrees, a value either order admits is
+ * kept), and each of those conditions binds the value itself. An array is the one value a
+ * condition can match through another element, and arrays are always candidates. Conditions
+ * with a bound of any other type, or of mixed types, do not narrow. A range probe goes through
+ * the distinct values of each pinned bucket (a few thousand dates at most), then puts the
+ * groups it keeps back in natural order.
  */
+import { compareStrings } from './bson-order';
 import { isPlainObject, type PlainObject } from './codec';
 import type { IndexDefinition } from './indexes';
 
 /** The bucket of documents whose value cannot be bucketed by equality (see the module comment). */
 const ANY = '*';
 
+/** A range field's value when it can be grouped: a string or a finite number (-0 as 0). */
+type RangeValue = string | number;
+
 /** A document in a bucket; an update in place changes `doc` and keeps the slot's place in its bucket. */
 interface Slot {
   doc: PlainObject;
   /** Position in the collection's natural order. */
   readonly position: number;
+  /** The group the document is in, by its range field's value (undefined: ungroupable, or no range field). */
+  value: RangeValue | undefined;
 }
 
-/** Documents of one bucket by `_id` key, mostly in natural order (see collect). */
-type Leaf = Map<string, Slot>;
+/** The documents of one bucket. */
+class Leaf {
+  /** Every document of the bucket by `_id` key, mostly in natural order (see collect). */
+  readonly slots = new Map<string, Slot>();
+  /** With a range field: the same documents by its value, then by `_id` key (in no set order). */
+  readonly groups = new Map<RangeValue, Map<string, Slot>>();
+  /** With a range field: the documents no range condition can leave out (see the module comment). */
+  readonly others = new Map<string, Slot>();
+
+  get size(): number {
+    return this.slots.size;
+  }
+}
+
 /** One level of the tree: bucket key of this level's field -> the next level, or a Leaf after the last field. */
 type Branch = Map<string, Branch | Leaf>;
 
-/** Per pinned field (a prefix of the index's fields), the bucket keys a match can be in. */
-export type Probe = readonly (readonly string[])[];
+type RangeOperator = '$gt' | '$gte' | '$lt' | '$lte';
+
+interface Bound {
+  readonly op: RangeOperator;
+  readonly value: RangeValue;
+  /**
+   * A string with a code unit at or above U+D800: there mingo's order (UTF-16 code units) and
+   * MongoDB's (code points, bson-order.ts) can disagree, so a value passes if either order lets it.
+   */
+  readonly wide: boolean;
+}
+
+/** What a filter allows of a range field's value, for values that can be grouped. */
+export interface Range {
+  /** The type every bound has: values of the other type never match. */
+  readonly type: 'string' | 'number';
+  /** The values equality conditions allow (all of them in common); any value when absent. */
+  readonly values?: readonly RangeValue[];
+  /** Comparisons the value must pass, every one of them. */
+  readonly bounds: readonly Bound[];
+}
+
+/** What a filter pins of an index. */
+export interface Probe {
+  /** Per pinned field (a prefix of the index's fields), the bucket keys a match can be in. */
+  readonly keys: readonly (readonly string[])[];
+  /** Only when every field is pinned: what the filter allows of the range field. */
+  readonly range?: Range;
+}
 
 /** Documents with their natural-order positions, in that order. */
 export interface Candidates {
@@ -92,6 +152,96 @@ function pinnedKeys(filter: PlainObject, field: string): string[] | undefined {
   return undefined;
 }
 
+function rangeValue(value: unknown): RangeValue | undefined {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' && Number.isFinite(value) ? value + 0 : undefined; // -0 + 0 is 0
+}
+
+/** Every condition `filter` puts on `field`, at its top level and in top-level `$and`s: a match meets them all. */
+function fieldConditions(filter: PlainObject, field: string, out: unknown[] = []): unknown[] {
+  if (Object.hasOwn(filter, field)) out.push(filter[field]);
+  if (Array.isArray(filter.$and)) {
+    for (const part of filter.$and) if (isPlainObject(part)) fieldConditions(part, field, out);
+  }
+  return out;
+}
+
+const RANGE_OPERATORS: ReadonlySet<string> = new Set(['$gt', '$gte', '$lt', '$lte']);
+const WIDE = /[\uD800-\uFFFF]/;
+
+/**
+ * What `filter` allows of `field`'s value, or undefined when it does not narrow it: no usable
+ * condition, or one whose bound is not a string or finite number, or bounds of both types.
+ * Operators other than comparisons and equality only remove more documents, so they are ignored.
+ */
+function rangeOf(filter: PlainObject, field: string): Range | undefined {
+  let type: 'string' | 'number' | undefined;
+  let values: Set<RangeValue> | undefined;
+  const bounds: Bound[] = [];
+  /** Whether `bound` is usable, and of the same type as the others. */
+  const typed = (bound: unknown): bound is RangeValue => {
+    if (rangeValue(bound) === undefined) return false;
+    const t = typeof bound as 'string' | 'number';
+    if (type !== undefined && type !== t) return false;
+    type = t;
+    return true;
+  };
+  const allow = (allowed: RangeValue[]) => {
+    const next = new Set(allowed.map((v) => rangeValue(v)!));
+    values = values === undefined ? next : new Set([...values].filter((v) => next.has(v)));
+  };
+  for (const condition of fieldConditions(filter, field)) {
+    if (!isPlainObject(condition)) {
+      if (!typed(condition)) return undefined;
+      allow([condition]);
+      continue;
+    }
+    const operators = Object.keys(condition);
+    if (operators.length === 0 || operators.some((op) => !op.startsWith('$'))) return undefined; // equality with a document
+    for (const op of operators) {
+      const bound = condition[op];
+      if (RANGE_OPERATORS.has(op)) {
+        if (!typed(bound)) return undefined;
+        bounds.push({ op: op as RangeOperator, value: bound, wide: typeof bound === 'string' && WIDE.test(bound) });
+      } else if (op === '$eq') {
+        if (!typed(bound)) return undefined;
+        allow([bound]);
+      } else if (op === '$in') {
+        if (!Array.isArray(bound) || !bound.every(typed)) return undefined;
+        allow(bound);
+      }
+    }
+  }
+  if (values === undefined && bounds.length === 0) return undefined;
+  // `$in: []` alone allows no value, whatever its type.
+  return { type: type ?? 'string', bounds, ...(values ? { values: [...values] } : {}) };
+}
+
+function holds(op: RangeOperator, order: number): boolean {
+  switch (op) {
+    case '$gt':
+      return order > 0;
+    case '$gte':
+      return order >= 0;
+    case '$lt':
+      return order < 0;
+    case '$lte':
+      return order <= 0;
+  }
+}
+
+/** Whether a grouped value meets `range`. */
+function inRange(range: Range, value: RangeValue): boolean {
+  if (typeof value !== range.type || (range.values && !range.values.includes(value))) return false;
+  for (const bound of range.bounds) {
+    // mingo compares same-type values with `<` and `>` (strings by UTF-16 code unit).
+    const order = value < bound.value ? -1 : value > bound.value ? 1 : 0;
+    if (holds(bound.op, order)) continue;
+    if (!bound.wide || !holds(bound.op, compareStrings(value as string, bound.value as string))) return false;
+  }
+  return true;
+}
+
 /**
  * The fields a declared index buckets by: its leading top-level keys, stopping at a dotted
  * path or `_id` (the `_id` map answers those). A non-unique compound index leaves out its last
@@ -105,6 +255,19 @@ export function bucketFields(definition: IndexDefinition): string[] {
   return end === -1 ? used : used.slice(0, end);
 }
 
+/**
+ * The key bucketFields leaves out of a non-unique compound index, when the index buckets by
+ * all the others and it is a top-level field: range conditions on it narrow a pinned bucket.
+ * Not `_id`: it has a value per document, and the `_id` map answers lookups by it.
+ */
+export function rangeField(definition: IndexDefinition): string | undefined {
+  const keys = Object.keys(definition.key);
+  if (definition.unique || keys.length < 2) return undefined;
+  const last = keys[keys.length - 1];
+  if (last.includes('.') || last === '_id' || bucketFields(definition).length !== keys.length - 1) return undefined;
+  return last;
+}
+
 /** Puts documents gathered from several buckets, or moved between them, back in natural order. */
 export function sortByPosition(docs: PlainObject[], positions: number[]): Candidates {
   const order = positions.map((_, i) => i).sort((a, b) => positions[a] - positions[b]);
@@ -114,83 +277,160 @@ export function sortByPosition(docs: PlainObject[], positions: number[]): Candid
 export class QueryIndex {
   private readonly root: Branch = new Map();
 
-  /** @param fields top-level field names, at least one (see bucketFields). */
-  constructor(readonly fields: readonly string[]) {}
+  /**
+   * @param fields top-level field names, at least one (see bucketFields).
+   * @param rangeField a top-level field not among them, whose range conditions narrow a pinned bucket (see rangeField).
+   */
+  constructor(
+    readonly fields: readonly string[],
+    readonly rangeField?: string,
+  ) {}
 
   /** What `filter` pins of this index's fields, a prefix of at least the first; undefined if not the first. */
   probe(filter: PlainObject): Probe | undefined {
-    const probe: string[][] = [];
+    const keys: string[][] = [];
     for (const field of this.fields) {
-      const keys = pinnedKeys(filter, field);
-      if (!keys) break;
-      probe.push(keys);
+      const pinned = pinnedKeys(filter, field);
+      if (!pinned) break;
+      keys.push(pinned);
     }
-    return probe.length > 0 ? probe : undefined;
+    if (keys.length === 0) return undefined;
+    if (this.rangeField === undefined || keys.length < this.fields.length) return { keys };
+    const range = rangeOf(filter, this.rangeField);
+    return range ? { keys, range } : { keys };
   }
 
   /** How many documents `probe` leaves as candidates. */
   count(probe: Probe): number {
     let total = 0;
-    this.visit(this.root, 0, probe, (leaf) => (total += leaf.size));
+    this.visit(this.root, 0, probe.keys, (leaf) => {
+      if (!probe.range) total += leaf.size;
+      else this.select(leaf, probe.range, (slots) => (total += slots.size));
+    });
     return total;
   }
 
   /**
    * The candidates of `probe`, in natural order. A bucket is in that order unless a document
-   * moved into it (an update changing an indexed field): it then sits at the end of its new bucket.
+   * moved into it (an update changing an indexed field): it then sits at the end of its new
+   * bucket. Range groups are in no set order.
    */
   collect(probe: Probe): Candidates {
     const docs: PlainObject[] = [];
     const positions: number[] = [];
     let sorted = true;
-    this.visit(this.root, 0, probe, (leaf) => {
-      for (const slot of leaf.values()) {
+    const gather = (slots: Map<string, Slot>) => {
+      for (const slot of slots.values()) {
         if (positions.length > 0 && slot.position < positions[positions.length - 1]) sorted = false;
         docs.push(slot.doc);
         positions.push(slot.position);
       }
+    };
+    this.visit(this.root, 0, probe.keys, (leaf) => {
+      if (!probe.range) gather(leaf.slots);
+      else this.select(leaf, probe.range, gather);
     });
     return sorted ? { docs, positions } : sortByPosition(docs, positions);
   }
 
   /** Whether `doc` is in a bucket `probe` selects: the same test, for documents not in the index. */
   admits(probe: Probe, doc: PlainObject): boolean {
-    return probe.every((keys, i) => {
+    const inBuckets = probe.keys.every((keys, i) => {
       const bucket = bucketKey(doc[this.fields[i]]);
       return bucket === ANY || keys.includes(bucket);
     });
+    if (!inBuckets || !probe.range) return inBuckets;
+    const value = this.rangeValueOf(doc);
+    return value === undefined || inRange(probe.range, value);
   }
 
   /** The position of the document with this key, given its indexed content. */
   positionOf(key: string, doc: PlainObject): number | undefined {
-    return this.leafOf(doc, false)?.get(key)?.position;
+    return this.leafOf(doc, false)?.slots.get(key)?.position;
   }
 
   add(key: string, doc: PlainObject, position: number): void {
-    this.leafOf(doc, true)!.set(key, { doc, position });
+    this.place(this.leafOf(doc, true)!, key, { doc, position, value: this.rangeValueOf(doc) });
   }
 
   remove(key: string, doc: PlainObject): void {
     this.removeFrom(this.root, 0, key, doc);
   }
 
-  /** An update in place keeps its position, and its place in its bucket unless it changes bucket. */
+  /**
+   * An update in place keeps its position, and its place in its bucket unless it changes
+   * bucket; a new range value only moves it to another group of the same bucket.
+   */
   update(key: string, before: PlainObject, after: PlainObject): void {
-    const slot = this.leafOf(before, false)!.get(key)!;
+    const leaf = this.leafOf(before, false)!;
+    const slot = leaf.slots.get(key)!;
     slot.doc = after;
-    if (this.fields.every((field) => bucketKey(before[field]) === bucketKey(after[field]))) return;
+    const value = this.rangeValueOf(after);
+    if (this.fields.every((field) => bucketKey(before[field]) === bucketKey(after[field]))) {
+      if (value === slot.value) return;
+      this.ungroup(leaf, key, slot);
+      slot.value = value;
+      this.group(leaf, key, slot);
+      return;
+    }
     this.remove(key, before);
-    this.leafOf(after, true)!.set(key, slot);
+    slot.value = value;
+    this.place(this.leafOf(after, true)!, key, slot);
+  }
+
+  private rangeValueOf(doc: PlainObject): RangeValue | undefined {
+    return this.rangeField === undefined ? undefined : rangeValue(doc[this.rangeField]);
+  }
+
+  private place(leaf: Leaf, key: string, slot: Slot): void {
+    leaf.slots.set(key, slot);
+    this.group(leaf, key, slot);
+  }
+
+  private group(leaf: Leaf, key: string, slot: Slot): void {
+    if (this.rangeField === undefined) return;
+    if (slot.value === undefined) {
+      leaf.others.set(key, slot);
+      return;
+    }
+    let group = leaf.groups.get(slot.value);
+    if (!group) leaf.groups.set(slot.value, (group = new Map()));
+    group.set(key, slot);
+  }
+
+  /** Takes the slot out of its group, and drops the group if it is left empty. */
+  private ungroup(leaf: Leaf, key: string, slot: Slot): void {
+    if (this.rangeField === undefined) return;
+    if (slot.value === undefined) {
+      leaf.others.delete(key);
+      return;
+    }
+    const group = leaf.groups.get(slot.value);
+    group?.delete(key);
+    if (group?.size === 0) leaf.groups.delete(slot.value);
+  }
+
+  /** Hands `each` the groups of `leaf` whose documents may meet `range`. */
+  private select(leaf: Leaf, range: Range, each: (slots: Map<string, Slot>) => void): void {
+    if (leaf.others.size > 0) each(leaf.others);
+    if (range.values) {
+      for (const value of range.values) {
+        const group = leaf.groups.get(value);
+        if (group && inRange(range, value)) each(group);
+      }
+      return;
+    }
+    for (const [value, group] of leaf.groups) if (inRange(range, value)) each(group);
   }
 
   private leafOf(doc: PlainObject, create: boolean): Leaf | undefined {
     let node: Branch | Leaf = this.root;
-    for (const field of this.fields) {
-      const bucket = bucketKey(doc[field]);
+    for (let depth = 0; depth < this.fields.length; depth++) {
+      const bucket = bucketKey(doc[this.fields[depth]]);
       let next: Branch | Leaf | undefined = (node as Branch).get(bucket);
       if (!next) {
         if (!create) return undefined;
-        (node as Branch).set(bucket, (next = new Map()));
+        (node as Branch).set(bucket, (next = depth === this.fields.length - 1 ? new Leaf() : new Map()));
       }
       node = next;
     }
@@ -200,29 +440,34 @@ export class QueryIndex {
   /** Removes the document, and buckets left empty so values that come and go do not pile up. */
   private removeFrom(node: Branch | Leaf, depth: number, key: string, doc: PlainObject): void {
     if (depth === this.fields.length) {
-      node.delete(key);
+      const leaf = node as Leaf;
+      const slot = leaf.slots.get(key);
+      if (!slot) return;
+      leaf.slots.delete(key);
+      this.ungroup(leaf, key, slot);
       return;
     }
     const bucket = bucketKey(doc[this.fields[depth]]);
-    const child = (node as Branch).get(bucket);
+    const branch = node as Branch;
+    const child = branch.get(bucket);
     if (!child) return;
     this.removeFrom(child, depth + 1, key, doc);
-    if (child.size === 0) node.delete(bucket);
+    if (child.size === 0) branch.delete(bucket);
   }
 
-  private visit(node: Branch | Leaf, depth: number, probe: Probe, each: (leaf: Leaf) => void): void {
+  private visit(node: Branch | Leaf, depth: number, keys: Probe['keys'], each: (leaf: Leaf) => void): void {
     if (depth === this.fields.length) {
       each(node as Leaf);
       return;
     }
     const branch = node as Branch;
-    if (depth >= probe.length) {
-      for (const child of branch.values()) this.visit(child, depth + 1, probe, each);
+    if (depth >= keys.length) {
+      for (const child of branch.values()) this.visit(child, depth + 1, keys, each);
       return;
     }
-    for (const bucket of [...probe[depth], ANY]) {
+    for (const bucket of [...keys[depth], ANY]) {
       const child = branch.get(bucket);
-      if (child) this.visit(child, depth + 1, probe, each);
+      if (child) this.visit(child, depth + 1, keys, each);
     }
   }
 }
