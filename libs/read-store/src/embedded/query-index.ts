@@ -5,9 +5,11 @@
  * only answers "which documents could match": queries still test every candidate with mingo,
  * so an index makes a query faster but never changes its result. What keeps that true:
  * - A document is bucketed under a field's value only when the value is a string, a finite
- *   number or a boolean. Anything else (missing, null, an array, an object, a Date, NaN ...)
- *   goes to the ANY bucket, which every lookup includes: an array matches `field: v` through
- *   any of its elements, and the rest is rare enough not to be worth finer buckets.
+ *   number or a boolean. An array goes to the ANY bucket, which every lookup includes: it
+ *   matches `field: v` through any of its elements. Anything else (missing, null, an object,
+ *   a Date, NaN, ±Infinity, a RegExp) goes to the NONE bucket, which no lookup includes:
+ *   equality with such a scalar never matches it. (The analytics collection keeps journey
+ *   documents, which have no `kind`, beside its cells: a cells query must not test them.)
  * - A filter pins a field only by equality with such a scalar (`field: v`, `{ $eq: v }`,
  *   `{ $in: [v, ...] }`), at its top level or in a top-level `$and`: conditions every match
  *   must meet. Whatever else the filter says only removes more documents.
@@ -39,6 +41,8 @@ import type { IndexDefinition } from './indexes';
 
 /** The bucket of documents whose value cannot be bucketed by equality (see the module comment). */
 const ANY = '*';
+/** The bucket of documents whose value no equality with a bucketable scalar can match (see the module comment). */
+const NONE = '-';
 
 /** A range field's value when it can be grouped: a string or a finite number (-0 as 0). */
 type RangeValue = string | number;
@@ -120,7 +124,7 @@ function scalarKey(value: unknown): string | undefined {
 }
 
 function bucketKey(value: unknown): string {
-  return scalarKey(value) ?? ANY;
+  return scalarKey(value) ?? (Array.isArray(value) ? ANY : NONE);
 }
 
 /** The bucket keys an equality condition allows, or undefined when it is not one we can use. */
