@@ -48,13 +48,13 @@ function verdicts(r: BenchResults): Verdict[] {
       target: 'Rebuild: ≥ 50,000 events/s across all projections',
       measured: `${r.rebuild.eventsPerSecond} events/s (${r.rebuild.events} events in ${r.rebuild.seconds} s)`,
       met: r.rebuild.eventsPerSecond >= 50_000,
-      cause: 'The analytics projection (most of the time) writes about 27 documents per journey (its journey document with the folded events, about 8 fine cells, about 19 roll-up updates), each through the embedded store\'s general MongoDB update path, JSON encoding and SQLite; a profile at 77k events: store writes and commits 45%, computing the cells 20%, garbage collection 15% (the heap holds every read-model document).',
+      cause: 'The analytics projection (most of the time) writes about 27 documents per journey (its journey document, about 8 fine cells, about 19 roll-up updates), each through the embedded store\'s general MongoDB update path, JSON encoding and SQLite; a profile at 77k events: store writes and commits 45%, computing the cells 20%, garbage collection 15% (the heap holds every read-model document).',
     },
     {
       target: 'Rebuild: peak RSS < 1 GB',
       measured: `${r.rebuild.peakRssMiB ?? '?'} MiB`,
       met: (r.rebuild.peakRssMiB ?? Infinity) < 1024,
-      cause: 'The embedded read store keeps every document of a collection in memory (the journeys and analytics documents with their folded events, and about 1.2 million cells at 1M events).',
+      cause: 'The embedded read store keeps every document of a collection in memory (the journeys and analytics documents, and about 1.2 million cells at 1M events).',
     },
     {
       target: 'Flat memory as the log grows (peak RSS of seeding and projecting each step)',

@@ -26,8 +26,17 @@ export interface DocumentProjection<D extends { _id: string }> {
   readonly indexes: readonly IndexSpec[];
   /** The document an event belongs to, or undefined when the projection ignores it. */
   documentId(event: ProjectedEvent): string | undefined;
-  /** The new document; null deletes it. Must be pure and deterministic. */
-  evolve(document: D | null, event: ProjectedEvent): D | null;
+  /**
+   * Whether `event` needs the earlier events of its stream, its history: a correction folds
+   * the journey again from them. The projector then reads them from the event store and hands
+   * them to evolve, so documents need not carry their own history. Pure.
+   */
+  needsHistory?(event: ProjectedEvent): boolean;
+  /**
+   * The new document; null deletes it. Must be pure and deterministic. `history` is the
+   * stream's events before `event`, in order, given when needsHistory(event) says so.
+   */
+  evolve(document: D | null, event: ProjectedEvent, history?: readonly ProjectedEvent[]): D | null;
   /**
    * For an aggregating projection: the cells a document contributes to the cube kept in the
    * same collection (projections/analytics/cells.ts). Pure. The projector adds the change in
@@ -43,4 +52,19 @@ export interface DocumentProjection<D extends { _id: string }> {
  */
 export function sortablePosition(position: bigint): string {
   return position.toString().padStart(40, '0');
+}
+
+/**
+ * Folds one document's events in order from nothing, each event given the events before it
+ * when it needs its history: how a projection is replayed outside the projector (as-at
+ * states, replays, tests). Returns the document after each event.
+ */
+export function foldDocument<D extends { _id: string }>(projection: Pick<DocumentProjection<D>, 'evolve' | 'needsHistory'>, events: readonly ProjectedEvent[]): Array<D | null> {
+  const states: Array<D | null> = [];
+  let document: D | null = null;
+  events.forEach((event, i) => {
+    document = projection.evolve(document, event, projection.needsHistory?.(event) ? events.slice(0, i) : undefined);
+    states.push(document);
+  });
+  return states;
 }

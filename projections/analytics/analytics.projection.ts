@@ -12,13 +12,15 @@ import { rollupsOf } from './rollups';
  */
 export const analyticsProjection: DocumentProjection<JourneyDocument> = {
   name: 'analytics',
-  version: 3,
+  version: 4,
   collection: 'analytics',
   indexes: [{ key: { kind: 1, family: 1, date: 1 }, name: 'cells_by_family_date' }],
   // 2: roll-ups by month and one dimension.
   // 3: corrections (the journey document's version 4).
+  // 4: journey documents without their folded events (version 5).
   documentId: (event) => journeyProjection.documentId(event),
-  evolve: (document, event) => journeyProjection.evolve(document, event),
+  needsHistory: (event) => journeyProjection.needsHistory!(event),
+  evolve: (document, event, history) => journeyProjection.evolve(document, event, history),
   cellsOf: (document) => {
     const cells = CELL_FAMILIES.flatMap((family) => family(document));
     return [...cells, ...cells.flatMap(rollupsOf)];

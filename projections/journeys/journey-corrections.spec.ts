@@ -1,16 +1,20 @@
 import type { JourneyEvent, RecordedJourneyEvent } from '../../libs/domain/src/events';
 import { consented, decided, identified, referred } from '../../libs/domain/test-support/journey-fixtures';
 import { analyticsProjection } from '../analytics/analytics.projection';
-import type { ProjectedEvent } from '../projection';
+import { foldDocument, type ProjectedEvent } from '../projection';
 import type { JourneyDocument } from './journey.document';
 import { journeyProjection } from './journey.projection';
 
 /** Projects recorded events as stored one after another on one stream. */
 function project(events: RecordedJourneyEvent[]): JourneyDocument {
-  return events.reduce<JourneyDocument | null>((doc, event, i) => journeyProjection.evolve(doc, {
+  return foldDocument(journeyProjection, stored(events)).at(-1)!;
+}
+
+function stored(events: RecordedJourneyEvent[]): ProjectedEvent[] {
+  return events.map((event, i) => ({
     ...event, streamId: 'journey-j-1', revision: BigInt(i), position: BigInt(100 + i),
     metadata: { recordedAt: '2024-06-01T10:00:00Z', recordedBy: { userId: 'u', role: 'auditor', organisationId: 'o' }, commandId: 'c', correlationId: 'c', schemaVersion: 1 },
-  } as ProjectedEvent), null)!;
+  }) as ProjectedEvent);
 }
 const withId = (id: string, event: JourneyEvent) => ({ ...event, id }) as RecordedJourneyEvent;
 /** The document without what only says where the last event sat. */
@@ -66,3 +70,19 @@ describe('journey projection: a correction changes the document exactly as a rep
     expect(after.stage).toBe('negative_conclusive_grounds');
   });
 });
+
+describe('journey projection: a correction is folded from the stream, not from the document', () => {
+  it('needs the earlier events, and refuses a correction without them rather than guess', () => {
+    const events = stored([...history, correction('rg', [{ field: 'decidedAt', value: '2024-01-12' }])]);
+    const last = events[events.length - 1];
+    expect(journeyProjection.needsHistory!(last)).toBe(true);
+    expect(events.slice(0, -1).some((e) => journeyProjection.needsHistory!(e))).toBe(false);
+    const before = foldDocument(journeyProjection, events.slice(0, -1)).at(-1)!;
+    expect(() => journeyProjection.evolve(before, last)).toThrow(/earlier events/);
+    expect(journeyProjection.evolve(before, last, events.slice(0, -1))).toEqual(project([...history, correction('rg', [{ field: 'decidedAt', value: '2024-01-12' }])]));
+    // The document carries no copy of the history.
+    expect(JSON.stringify(before)).not.toContain('sealed-name');
+    expect(Object.keys(before)).not.toContain('foldedEvents');
+  });
+});
+

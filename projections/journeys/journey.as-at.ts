@@ -1,7 +1,7 @@
 import { ukDateOf, type CalendarDate } from '../../libs/domain/src/calendar/calendar-date';
 import type { FieldChange } from '../../libs/domain/src/events';
 import { correctHistory } from '../../libs/domain/src/journey/corrections';
-import type { ProjectedEvent } from '../projection';
+import { foldDocument, type ProjectedEvent } from '../projection';
 import type { JourneyDocument } from './journey.document';
 import { journeyProjection } from './journey.projection';
 
@@ -73,7 +73,7 @@ function asOccurred(events: readonly ProjectedEvent[], asOf: CalendarDate): Jour
 }
 
 function fold(events: readonly ProjectedEvent[]): JourneyDocument | null {
-  return events.reduce<JourneyDocument | null>((doc, event) => journeyProjection.evolve(doc, event), null);
+  return foldDocument(journeyProjection, events).at(-1) ?? null;
 }
 
 const corrections = (events: readonly ProjectedEvent[]) => events.filter((e): e is Correction => e.type === 'RecordCorrected');

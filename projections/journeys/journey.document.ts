@@ -1,6 +1,5 @@
 import type * as C from '../../libs/domain/src/codes';
 import type { CalendarDate } from '../../libs/domain/src/calendar/calendar-date';
-import type { JourneyFact } from '../../libs/domain/src/journey/corrections';
 
 /**
  * The journey read model: one document per person, holding facts and dates only. Anything
@@ -97,12 +96,6 @@ export interface JourneyDocument {
   episodes: EpisodeView[];
   services: C.CareService[];
   totalCareCostPence: number;
-  /**
-   * The journey's events but corrections, in order, with every correction applied (id, type
-   * and data; personal details reduced to an empty object): what a correction folds again.
-   * Not part of the view.
-   */
-  foldedEvents: JourneyFact[];
   /** Last event applied: its global position (sortablePosition) and stream revision; guards against replays. */
   lastPosition: string;
   lastRevision: number;

@@ -1,11 +1,11 @@
 import { addMonths, daysBetween } from '../../libs/domain/src/calendar/calendar-date';
 import { workingDaysBetween } from '../../libs/domain/src/calendar/working-days';
 import { FOLLOW_UP_MILESTONES } from '../../libs/domain/src/codes';
-import { journeyIdOfStream, JOURNEY_STREAM_PREFIX, type RecordCorrected } from '../../libs/domain/src/events';
+import { journeyIdOfStream, JOURNEY_STREAM_PREFIX } from '../../libs/domain/src/events';
 import { correctHistory, type JourneyFact } from '../../libs/domain/src/journey/corrections';
 import { reasonableGroundsTargetDate, recoveryPeriodEnds, REASONABLE_GROUNDS_TARGET_WORKING_DAYS } from '../../libs/domain/src/policy';
 import { regionOf } from '../../libs/domain/src/police-force-areas';
-import { sortablePosition, type DocumentProjection } from '../projection';
+import { sortablePosition, type DocumentProjection, type ProjectedEvent } from '../projection';
 import type { DecisionView, EpisodeView, JourneyDocument } from './journey.document';
 import { summarise } from './journey.summary';
 
@@ -15,7 +15,8 @@ export const journeyProjection: DocumentProjection<JourneyDocument> = {
   // 2: lastPosition became a sortable string (was a JS number, which rounds large positions).
   // 3: organisationId is the caseload organisation (was the first responder's); transfers and erasure.
   // 4: corrections (RecordCorrected), with the folded events kept to fold again.
-  version: 4,
+  // 5: no folded events in the document: a correction folds the stream's events again.
+  version: 5,
   collection: 'journeys',
   indexes: [
     { key: { organisationId: 1, stage: 1 }, name: 'organisation_stage' },
@@ -24,8 +25,9 @@ export const journeyProjection: DocumentProjection<JourneyDocument> = {
     { key: { organisationId: 1, attentionFrom: 1 }, name: 'caseload_order' },
   ],
   documentId: (event) => (event.streamId.startsWith(JOURNEY_STREAM_PREFIX) ? journeyIdOfStream(event.streamId) : undefined),
-  evolve(document, event) {
-    const next = event.type === 'RecordCorrected' ? corrected(document, event.data) : folded(document, event);
+  needsHistory: (event) => event.type === 'RecordCorrected',
+  evolve(document, event, history) {
+    const next = event.type === 'RecordCorrected' ? corrected(document, event, history) : apply(document, event);
     if (!next) return null;
     return {
       ...summarise(next),
@@ -36,28 +38,25 @@ export const journeyProjection: DocumentProjection<JourneyDocument> = {
   },
 };
 
-function folded(doc: JourneyDocument | null, event: JourneyFact): JourneyDocument | null {
-  const next = apply(doc, event);
-  return next && { ...next, foldedEvents: [...next.foldedEvents, compact(event)] };
-}
-
 /**
- * A correction folds the journey's events again, from the first, with the corrected event's
- * data changed: exactly the document a replay of the corrected history gives. The cost is
- * bounded by the journey's length.
+ * A correction folds the journey's events again, from the first, with every correction up to
+ * this one applied to the events it corrects: exactly the document a replay of the corrected
+ * history gives. The cost is bounded by the journey's length; corrections are rare.
  */
-function corrected(doc: JourneyDocument | null, correction: RecordCorrected): JourneyDocument | null {
+function corrected(doc: JourneyDocument | null, correction: ProjectedEvent & { type: 'RecordCorrected' }, history: readonly ProjectedEvent[] | undefined): JourneyDocument | null {
   if (!doc) return null;
-  const events = correctHistory(doc.foldedEvents, correction).map(compact);
-  const refolded = events.reduce<JourneyDocument | null>(apply, null);
-  return refolded && { ...refolded, foldedEvents: events };
+  if (!history) throw new Error(`Projecting the correction ${correction.id} needs the journey's earlier events`);
+  return correctedFacts([...history, correction]).reduce<JourneyDocument | null>(apply, null);
 }
 
-/** What folding again needs of an event: id, type and data, with personal details reduced to "some were recorded". */
-function compact(event: JourneyFact): JourneyFact {
-  const { id, type, data } = event;
-  if (type === 'VictimIdentified' && data.personalDetails) return { id, type, data: { ...data, personalDetails: {} } };
-  return { id, type, data } as JourneyFact;
+/** A journey's facts, in order, with each correction among `events` applied to the facts before it. */
+export function correctedFacts(events: readonly ProjectedEvent[]): JourneyFact[] {
+  let facts: JourneyFact[] = [];
+  for (const event of events) {
+    if (event.type === 'RecordCorrected') facts = correctHistory(facts, event.data);
+    else facts.push(event as JourneyFact);
+  }
+  return facts;
 }
 
 function apply(doc: JourneyDocument | null, event: JourneyFact): JourneyDocument | null {
@@ -154,7 +153,6 @@ function identified(data: Extract<JourneyFact, { type: 'VictimIdentified' }>['da
     episodes: [],
     services: [],
     totalCareCostPence: 0,
-    foldedEvents: [],
     lastPosition: '',
     lastRevision: -1,
     lastRecordedAt: '',

@@ -26,7 +26,7 @@ export interface JourneyWait {
   recoveryPeriodEndsOn?: CalendarDate;
 }
 
-export type JourneyView = Omit<JourneyDocument, '_id' | 'foldedEvents'> & {
+export type JourneyView = Omit<JourneyDocument, '_id'> & {
   status: JourneyStatus;
   asOf: CalendarDate;
   waiting: JourneyWait | null;
@@ -40,7 +40,7 @@ export function statusOf(doc: JourneyDocument, today: CalendarDate): JourneyStat
 }
 
 export function viewJourney(doc: JourneyDocument, today: CalendarDate): JourneyView {
-  const { _id, foldedEvents: _folded, ...fields } = doc;
+  const { _id, ...fields } = doc;
   const current = doc.episodes[doc.episodes.length - 1];
   const followUpsDue = doc.stage === 'exited' ? (current?.followUpsPending ?? []).filter((p) => p.dueOn <= today) : [];
   return {

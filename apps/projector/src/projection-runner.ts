@@ -4,7 +4,7 @@ import { sortablePosition, type DocumentProjection } from '../../../projections/
 import { cellChanges, incrementOf, type Cell } from '../../../projections/analytics/cells';
 import type { BulkWriteOperation } from '../../../libs/read-store/src/read-store.port';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
-import { toProjectedEvent } from './projected-events';
+import { historyOf, toProjectedEvent } from './projected-events';
 
 export interface ProjectionStatus {
   name: string;
@@ -265,8 +265,10 @@ export class ProjectionRunner<D extends { _id: string }> {
         const current = changed.get(id) ?? null;
         const applied = (current as { lastPosition?: string } | null)?.lastPosition;
         if (applied !== undefined && applied >= sortablePosition(event.position)) continue;
+        // A correction folds the stream again: its earlier events, read from the log (rare).
+        const history = this.projection.needsHistory?.(event) ? await historyOf(this.events, event) : undefined;
         try {
-          changed.set(id, this.projection.evolve(current, event));
+          changed.set(id, this.projection.evolve(current, event, history));
         } catch (error) {
           throw new ProjectionFailed(error, event.position); // the poison event itself, not its batch
         }

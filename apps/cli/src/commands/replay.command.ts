@@ -2,6 +2,7 @@ import { Command, CommandRunner, Option } from 'nest-commander';
 import { ukDateOf } from '../../../../libs/domain/src/calendar/calendar-date';
 import { journeyStreamId } from '../../../../libs/domain/src/events';
 import { journeyProjection } from '../../../../projections/journeys/journey.projection';
+import { foldDocument, type ProjectedEvent } from '../../../../projections/projection';
 import type { JourneyDocument } from '../../../../projections/journeys/journey.document';
 import { statusOf } from '../../../../projections/journeys/journey.view';
 import { toProjectedEvent } from '../../../projector/src/projected-events';
@@ -18,10 +19,13 @@ export class ReplayCommand extends CommandRunner {
     await this.stores.use(async ({ events }) => {
       const stored = await events.readStream(journeyStreamId(journeyId));
       if (stored.length === 0) throw new Error(`There is no journey ${journeyId}.`);
+      const projected = stored.map(toProjectedEvent);
+      const known = projected.filter((e): e is ProjectedEvent => e !== undefined);
+      const states = foldDocument<JourneyDocument>(journeyProjection, known);
       let state: JourneyDocument | null = null;
-      const steps = stored.map((e) => {
-        const event = toProjectedEvent(e);
-        if (event) state = journeyProjection.evolve(state, event);
+      let applied = 0;
+      const steps = stored.map((e, i) => {
+        if (projected[i]) state = states[applied++];
         const doc = state as JourneyDocument | null;
         return {
           revision: e.revision.toString(), position: e.position.toString(), type: e.type, id: e.id,

@@ -8,7 +8,7 @@ import { cellId, type StoredCell } from '../../../../projections/analytics/cells
 import { ALL_PROJECTIONS } from '../../../../projections';
 import { readCheckpoint } from '../../../projector/src/checkpoints';
 import { servingCollection } from '../../../projector/src/projection-catalog';
-import { toProjectedEvent } from '../../../projector/src/projected-events';
+import { historyOf, toProjectedEvent } from '../../../projector/src/projected-events';
 import { trustedKeys } from '../../../../libs/audit/src/signing-key';
 import { verifyLog, VerifyRangeNotLedgered, type VerifyReport } from '../../../../libs/audit/src/verify';
 import { auditSigningKey } from '../../../api/src/audit/audit-keys';
@@ -83,7 +83,8 @@ export class VerifyCommand extends CommandRunner {
       const event = toProjectedEvent(stored);
       const id = event && projection.documentId(event);
       if (!event || id === undefined) continue;
-      const next = projection.evolve((expected.get(id) as any) ?? null, event);
+      const history = projection.needsHistory?.(event) ? await historyOf(events, event) : undefined;
+      const next = projection.evolve((expected.get(id) as any) ?? null, event, history);
       if (next) expected.set(id, next);
       else expected.delete(id);
     }
