@@ -19,17 +19,21 @@ export function periodOf(date: CalendarDate, period: Period): string {
 }
 
 /** Stored counters (nested where histograms are) as flat `name` / `name.value` keys. */
-export function flattenCounters(stored: Record<string, unknown>, prefix = ''): Counters {
-  const flat: Counters = {};
-  for (const [name, value] of Object.entries(stored)) {
+export function flattenCounters(stored: Record<string, unknown>): Counters {
+  return flattenInto({}, stored, '');
+}
+
+function flattenInto(flat: Counters, stored: Record<string, unknown>, prefix: string): Counters {
+  for (const name in stored) {
+    const value = stored[name];
     if (typeof value === 'number') flat[prefix + name] = value;
-    else if (value && typeof value === 'object') Object.assign(flat, flattenCounters(value as Record<string, unknown>, `${prefix}${name}.`));
+    else if (value && typeof value === 'object') flattenInto(flat, value as Record<string, unknown>, `${prefix}${name}.`);
   }
   return flat;
 }
 
 export function addCounters(into: Counters, from: Counters): Counters {
-  for (const [name, value] of Object.entries(from)) into[name] = (into[name] ?? 0) + value;
+  for (const name in from) into[name] = (into[name] ?? 0) + from[name];
   return into;
 }
 
@@ -87,17 +91,29 @@ export interface GroupOptions {
  * exploitationType.
  */
 export function groupCells(cells: Iterable<Cell | StoredCell>, options: GroupOptions): GroupedRow[] {
+  const all = [...cells];
+  return groupFlattened(all, all.map((cell) => flattenCounters(cell.counters as Record<string, unknown>)), options);
+}
+
+/**
+ * groupCells over counters already flattened (`counters[i]` are `cells[i]`'s): a report
+ * groups the same cells more than once, and flattening them is most of the work.
+ */
+export function groupFlattened(cells: ReadonlyArray<Cell | StoredCell>, counters: readonly Counters[], options: GroupOptions): GroupedRow[] {
   const rows = new Map<string, GroupedRow>();
-  for (const cell of cells) {
-    const period = periodOf((options.dateOf ?? ((c) => c.date))(cell), options.period);
-    const counters = flattenCounters(cell.counters as Record<string, unknown>);
+  const dateOf = options.dateOf ?? ((c: Cell | StoredCell) => c.date);
+  const periods = new Map<CalendarDate, string>();
+  cells.forEach((cell, i) => {
+    const date = dateOf(cell);
+    let period = periods.get(date);
+    if (period === undefined) periods.set(date, (period = periodOf(date, options.period)));
     for (const dims of combinations(cell, options.by)) {
-      const key = JSON.stringify([period, ...options.by.map((d) => dims[d])]);
-      const row = rows.get(key) ?? { period, dims, counters: {} };
-      addCounters(row.counters, counters);
-      rows.set(key, row);
+      const key = options.by.length === 0 ? JSON.stringify([period]) : JSON.stringify([period, ...options.by.map((d) => dims[d])]);
+      let row = rows.get(key);
+      if (!row) rows.set(key, (row = { period, dims, counters: {} }));
+      addCounters(row.counters, counters[i]);
     }
-  }
+  });
   return [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
 }
 

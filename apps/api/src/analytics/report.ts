@@ -1,5 +1,5 @@
 import type { CalendarDate } from '../../../../libs/domain/src/calendar/calendar-date';
-import { addCounters, Counters, flattenCounters, groupCells, GroupedRow, Period } from '../../../../projections/analytics/aggregate';
+import { addCounters, Counters, flattenCounters, groupFlattened, GroupedRow, Period } from '../../../../projections/analytics/aggregate';
 import type { Cell, StoredCell } from '../../../../projections/analytics/cells';
 import type { Dimension } from '../../../../projections/analytics/dimensions';
 import { suppress } from './disclosure';
@@ -57,10 +57,11 @@ export interface MeasuredRow {
 /** Groups cells into rows, period totals and a grand total, measures them, and applies disclosure control. */
 export function buildReport(cells: Iterable<Cell | StoredCell>, definition: ReportDefinition, options: ReportOptions): Report {
   const all = [...cells];
+  const flat = all.map((cell) => flattenCounters(cell.counters as Record<string, unknown>));
   const measure = (row: GroupedRow): MeasuredRow => ({ period: row.period, dims: row.dims, measures: definition.measures(row.counters) });
-  const rows = groupCells(all, { period: options.period, by: options.by, dateOf: options.dateOf }).map(measure);
-  const periodTotals = groupCells(all, { period: options.period, by: [], dateOf: options.dateOf }).map(measure);
-  const totalCounters = all.reduce((sum, cell) => addCounters(sum, flattenCounters(cell.counters as Record<string, unknown>)), {} as Counters);
+  const rows = groupFlattened(all, flat, { period: options.period, by: options.by, dateOf: options.dateOf }).map(measure);
+  const periodTotals = groupFlattened(all, flat, { period: options.period, by: [], dateOf: options.dateOf }).map(measure);
+  const totalCounters = flat.reduce((sum, counters) => addCounters(sum, counters), {} as Counters);
   const total: MeasuredRow = { dims: {}, measures: definition.measures(totalCounters) };
   const published = suppress({ rows, periodTotals, total }, options.threshold, definition.additive ?? []);
   return { threshold: options.threshold, period: options.period, by: options.by, ...published };
