@@ -72,7 +72,7 @@ function verdicts(r: BenchResults): Verdict[] {
       target: 'Analytics: p95 < 50 ms per endpoint at 100,000 journeys',
       measured: `slowest ${shortName(slowestAnalytics.endpoint)} p95 ${slowestAnalytics.latencyMs.p95} ms, on ${large.totalJourneys} seeded journeys (the ${large.logEvents}-event log); ${r.analytics.filter((e) => e.latencyMs.p95 >= 50).length} of ${r.analytics.length} endpoints over`,
       met: slowestAnalytics.latencyMs.p95 < 50,
-      cause: 'Reports without month roll-ups (after-exit, backlog, data quality, regions, conclusive-grounds times) read the fine cells of their date range (about one per journey; the index narrows to the range) and aggregate them on every request; and the API\'s heap holds the whole read model, whose garbage-collection pauses are most of the p95 (the same after-exit request takes about 140 ms at 16,500 journeys).',
+      cause: 'Reports without month roll-ups (after-exit, backlog, data quality, regions, conclusive-grounds times) read the fine cells of their date range (about one per journey; the index narrows to the range) and aggregate them on every request; and the API\'s heap holds the whole read model, whose garbage-collection pauses are most of the p95 (the same after-exit request takes about 80 ms at 16,500 journeys).',
     },
     {
       target: 'Growth: per-command cost flat from the smallest to the largest log',
