@@ -74,6 +74,47 @@ function twins(source: { collection(name: string): Collection } = store) {
   };
 }
 
+/** A seeded generator whose state can be rewound, so that both twins get the very same random write. */
+function seededRandom(start: number) {
+  let seed = start;
+  return {
+    next: () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    },
+    get state() {
+      return seed;
+    },
+    set state(value: number) {
+      seed = value;
+    },
+  };
+}
+
+/** Rounds of transactions of 1-8 random writes, each applied alike to both twins, reading after every write and round. */
+async function randomRounds(
+  rng: ReturnType<typeof seededRandom>,
+  write: (c: Collection) => Promise<unknown>,
+  read: (t: ReturnType<typeof twins>) => Promise<void>,
+): Promise<void> {
+  for (let round = 0; round < 80; round++) {
+    await store.withTransaction(async (tx: ReadStoreTransaction) => {
+      const t = twins(tx);
+      const size = 1 + Math.floor(rng.next() * 8);
+      for (let i = 0; i < size; i++) {
+        // Draw the operation once, so both collections get the very same one.
+        const state = rng.state;
+        await t.write((c) => {
+          rng.state = state;
+          return write(c);
+        });
+        await read(t);
+      }
+    });
+    await read(twins());
+  }
+}
+
 const filler = Array.from({ length: 40 }, (_, i) => ({ _id: 100 + i, kind: 'cell', family: `other-${i % 4}`, n: 1000 + i }));
 
 /** Documents whose indexed fields hold everything a bucket must not lose. */
@@ -204,11 +245,8 @@ describe('query indexes (embedded store)', () => {
 
   it('matches an unindexed collection through random writes, transactions and reads', async () => {
     await store.ensureIndexes('indexed', INDEXES);
-    let seed = 7;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const rng = seededRandom(7);
+    const random = rng.next;
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
     const scalars: unknown[] = ['a', 'b', 'c', '1', 1, 2, 1.5, true, false];
     const others: unknown[] = [null, ['a', 1], [], [['a']], { x: 1 }, new Date(0)];
@@ -239,22 +277,7 @@ describe('query indexes (embedded store)', () => {
       if (roll < 0.95) return c.deleteOne({ _id: id });
       return c.deleteMany(randomFilter());
     };
-    for (let round = 0; round < 80; round++) {
-      await store.withTransaction(async (tx: ReadStoreTransaction) => {
-        const t = twins(tx);
-        const size = 1 + Math.floor(random() * 8);
-        for (let i = 0; i < size; i++) {
-          // Draw the operation once, so both collections get the very same one.
-          const state = seed;
-          await t.write((c) => {
-            seed = state;
-            return randomWrite(c);
-          });
-          await read(t);
-        }
-      });
-      await read(twins());
-    }
+    await randomRounds(rng, randomWrite, read);
     expect(await twins().indexed.countDocuments()).toBeGreaterThan(20);
     expect(tests.indexed).toBeLessThan(tests.plain * 0.6);
   }, 60_000);
@@ -477,11 +500,8 @@ describe('range narrowing by the trailing key of a compound index (embedded stor
 
   it('matches an unindexed collection through random dates, ranges, writes and transactions', async () => {
     await store.ensureIndexes('indexed', INDEXES);
-    let seed = 11;
-    const random = () => {
-      seed = (seed * 1103515245 + 12345) % 2 ** 31;
-      return seed / 2 ** 31;
-    };
+    const rng = seededRandom(11);
+    const random = rng.next;
     const pick = <T>(values: readonly T[]): T => values[Math.floor(random() * values.length)];
     const dates: unknown[] = ['2023-12-31', '2024-01-01', '2024-06-15', '2024-12-31', '2025-01-01', '2024', 5, 10, 10.5, -0];
     const odd: unknown[] = [null, ['2024-06-15', '2030-01-01'], ['2010-01-01'], [], new Date(0), true, Number.NaN, { d: 1 }];
@@ -521,21 +541,7 @@ describe('range narrowing by the trailing key of a compound index (embedded stor
       if (roll < 0.97) return c.deleteOne({ _id: id });
       return c.deleteMany(randomFilter());
     };
-    for (let round = 0; round < 80; round++) {
-      await store.withTransaction(async (tx: ReadStoreTransaction) => {
-        const t = twins(tx);
-        const size = 1 + Math.floor(random() * 8);
-        for (let i = 0; i < size; i++) {
-          const state = seed;
-          await t.write((c) => {
-            seed = state;
-            return randomWrite(c);
-          });
-          await read(t);
-        }
-      });
-      await read(twins());
-    }
+    await randomRounds(rng, randomWrite, read);
     expect(await twins().indexed.countDocuments()).toBeGreaterThan(30);
     expect(tests.indexed).toBeLessThan(tests.plain * 0.4);
   }, 60_000);
