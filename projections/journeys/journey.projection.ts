@@ -23,6 +23,7 @@ export const journeyProjection: DocumentProjection<JourneyDocument> = {
     { key: { awaiting: 1, reasonableGroundsTargetOn: 1 }, name: 'awaiting_rg_target' },
     { key: { nextFollowUpDueOn: 1 }, name: 'next_follow_up_due' },
     { key: { organisationId: 1, attentionFrom: 1 }, name: 'caseload_order' },
+    { key: { identifiedOn: 1, journeyId: 1 }, name: 'identified_order' },
   ],
   documentId: (event) => (event.streamId.startsWith(JOURNEY_STREAM_PREFIX) ? journeyIdOfStream(event.streamId) : undefined),
   needsHistory: (event) => event.type === 'RecordCorrected',

@@ -9,8 +9,8 @@ describe('configuration from the environment', () => {
   });
 
   it('takes every limit from its variable', () => {
-    const config = loadConfig({ PORT: '8080', DATA_DIR: '/srv/vjt', BODY_LIMIT_BYTES: '2048', READ_YOUR_WRITES_TIMEOUT_MS: '0', PROJECTOR_BATCH_SIZE: '10', COMMAND_CONFLICT_RETRIES: '0', MAX_PAGE_SIZE: '20', LOG_LEVEL: 'debug' });
-    expect(config).toMatchObject({ port: 8080, dataDir: '/srv/vjt', bodyLimitBytes: 2048, readYourWritesTimeoutMs: 0, projectorBatchSize: 10, commandConflictRetries: 0, maxPageSize: 20, logLevel: 'debug' });
+    const config = loadConfig({ PORT: '8080', DATA_DIR: '/srv/vjt', BODY_LIMIT_BYTES: '2048', READ_YOUR_WRITES_TIMEOUT_MS: '0', PROJECTOR_BATCH_SIZE: '10', READ_STORE_CACHE_DOCUMENTS: '0', COMMAND_CONFLICT_RETRIES: '0', MAX_PAGE_SIZE: '20', LOG_LEVEL: 'debug' });
+    expect(config).toMatchObject({ port: 8080, dataDir: '/srv/vjt', bodyLimitBytes: 2048, readYourWritesTimeoutMs: 0, projectorBatchSize: 10, readStoreCachedDocuments: 0, commandConflictRetries: 0, maxPageSize: 20, logLevel: 'debug' });
   });
 
   it('refuses bad values, naming each variable and its rule', () => {

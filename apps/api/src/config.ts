@@ -14,6 +14,8 @@ export interface AppConfig {
   readYourWritesTimeoutMs: number;
   /** Events the projector applies per read-store transaction once live, at most. */
   projectorBatchSize: number;
+  /** Embedded read store: decoded documents kept per collection (the rest are held as text). */
+  readStoreCachedDocuments: number;
   /** The same while a projection catches up or rebuilds: larger, so each document is written once for many events. */
   projectorCatchUpBatchSize: number;
   /** First and longest wait before a projection resubscribes after its subscription failed. */
@@ -114,6 +116,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     readYourWritesTimeoutMs: int('READ_YOUR_WRITES_TIMEOUT_MS', 5000, 0, 60_000),
     projectorBatchSize: int('PROJECTOR_BATCH_SIZE', 500, 1, 100_000),
+    readStoreCachedDocuments: int('READ_STORE_CACHE_DOCUMENTS', 10_000, 0, 10_000_000),
     projectorCatchUpBatchSize: int('PROJECTOR_CATCH_UP_BATCH_SIZE', 5000, 1, 100_000),
     projectorRetryMinMs: int('PROJECTOR_RETRY_MIN_MS', 100, 1, 60_000),
     projectorRetryMaxMs: int('PROJECTOR_RETRY_MAX_MS', 5000, 1, 600_000),

@@ -34,7 +34,7 @@ export async function openStores(config: AppConfig): Promise<Stores> {
     : SqliteEventStore.open({ directory: config.dataDir });
   let readStore: ReadStore | undefined;
   try {
-    readStore = config.mongodbUri ? await MongoReadStore.connect({ uri: config.mongodbUri }) : SqliteReadStore.open({ directory: config.dataDir });
+    readStore = config.mongodbUri ? await MongoReadStore.connect({ uri: config.mongodbUri }) : SqliteReadStore.open({ directory: config.dataDir, cachedDocuments: config.readStoreCachedDocuments });
     return { events, readStore, dataKeys: await openDataKeyStore(config) };
   } catch (error) {
     await readStore?.close();

@@ -1,9 +1,16 @@
 /**
- * The committed in-memory mirror of one collection: its documents by `_id` key in natural
- * (insertion) order, its unique indexes, and the query indexes that narrow filters to
- * candidates. Only the store's commit path changes it.
+ * The committed state of one collection: its documents by `_id` key in natural (insertion)
+ * order, its unique indexes, and the query indexes that narrow filters to candidates. Only
+ * the store's commit path changes it.
+ *
+ * Documents are held as their stored text (the tagged JSON SQLite has), with a bounded cache
+ * of decoded ones. An object tree takes several times the memory of its text, and every
+ * object in the heap is traced by each full garbage collection: a read model of a million
+ * documents held as objects cost gigabytes, and slowed everything in the process as it grew.
+ * Text is a fraction of that and nothing to trace; a document is decoded when read (the
+ * recently read and written stay decoded in the cache).
  */
-import type { PlainObject } from './codec';
+import { decodeDocument, type PlainObject } from './codec';
 import { UniqueIndex, type IndexDefinition } from './indexes';
 import { bucketFields, QueryIndex, rangeField, type Probe } from './query-index';
 
@@ -13,11 +20,25 @@ export interface DocumentSource {
   get(key: string): PlainObject | undefined;
   /** All documents in natural order, not copies. */
   list(): PlainObject[];
+  /** How many documents there are, without reading them. */
+  count(): number;
+  /**
+   * Every document in the order `sort` asks for, when an index gives that order without
+   * reading them (see QueryIndex.orderedKeys); undefined otherwise. Not copies.
+   */
+  ordered?(sort: Record<string, unknown>): Ordered | undefined;
   /**
    * Documents that may match `filter`, in natural order, not copies: a superset of the
    * matches, which the caller still tests (all documents when no index narrows the filter).
    */
   candidates(filter: PlainObject): PlainObject[];
+}
+
+/** Documents in a sort's order, read one at a time: a page skips without reading what it skips. */
+export interface Ordered {
+  readonly length: number;
+  /** The i-th document in order, not a copy. */
+  at(i: number): PlainObject;
 }
 
 /** A query index and what a filter pins of it. */
@@ -43,36 +64,103 @@ export interface Change {
   reinserted: boolean;
   /** The document's keys per unique index, cached for conflict checks. */
   indexKeys?: string[][];
+  /** The new document's stored text, set when the transaction commits. */
+  text?: string;
 }
 
+/** Decoded documents kept per collection by default (READ_STORE_CACHE_DOCUMENTS). */
+export const DEFAULT_CACHED_DOCUMENTS = 10_000;
+
 export class CollectionState implements DocumentSource {
-  /** Documents keyed by `keyOf(_id)`; Map order is the natural order. */
-  readonly docs = new Map<string, PlainObject>();
+  /** Documents' stored text keyed by `keyOf(_id)`; Map order is the natural order. */
+  private readonly texts = new Map<string, string>();
+  /** Decoded documents, least recently used first. Never changed: writers copy before they change. */
+  private readonly decoded = new Map<string, PlainObject>();
   private uniques: UniqueIndex[] = [];
   private queryIndexes: QueryIndex[] = [];
   /** The natural-order position the next inserted (or re-inserted) document gets. */
   private nextPosition = 0;
 
-  constructor(readonly name: string) {}
+  constructor(
+    readonly name: string,
+    private readonly cachedDocuments = DEFAULT_CACHED_DOCUMENTS,
+  ) {}
 
+  /** Adds a stored document as it is loaded from the file, in natural order. */
+  load(key: string, text: string): void {
+    this.texts.set(key, text);
+  }
+
+  get size(): number {
+    return this.texts.size;
+  }
+
+  has(key: string): boolean {
+    return this.texts.has(key);
+  }
+
+  count(): number {
+    return this.texts.size;
+  }
+
+  ordered(sort: Record<string, unknown>): Ordered | undefined {
+    const fields = Object.keys(sort);
+    if (fields.length !== 2 || fields.some((field) => sort[field] !== 1)) return undefined;
+    for (const index of this.queryIndexes) {
+      if (index.fields.length !== 1 || index.fields[0] !== fields[0] || index.rangeField !== fields[1]) continue;
+      const keys = index.orderedKeys();
+      return keys && { length: keys.length, at: (i) => this.peek(keys[i])! };
+    }
+    return undefined;
+  }
+
+  /** `_id` keys in natural order. */
+  keys(): IterableIterator<string> {
+    return this.texts.keys();
+  }
+
+  /** The document with this `_id` key, decoded and kept in the cache; not a copy, never to be changed. */
   get(key: string): PlainObject | undefined {
-    return this.docs.get(key);
+    const cached = this.decoded.get(key);
+    if (cached) {
+      this.decoded.delete(key); // to the most recently used end
+      this.decoded.set(key, cached);
+      return cached;
+    }
+    const text = this.texts.get(key);
+    if (text === undefined) return undefined;
+    const doc = decodeDocument(text);
+    this.remember(key, doc);
+    return doc;
+  }
+
+  /** Like get, without making it recently used: for scans, which would flush the cache. */
+  peek(key: string): PlainObject | undefined {
+    const cached = this.decoded.get(key);
+    if (cached) return cached;
+    const text = this.texts.get(key);
+    return text === undefined ? undefined : decodeDocument(text);
   }
 
   list(): PlainObject[] {
-    return Array.from(this.docs.values());
+    return Array.from(this.texts.keys(), (key) => this.peek(key)!);
   }
 
   candidates(filter: PlainObject): PlainObject[] {
     const lookup = this.lookup(filter);
     if (!lookup) return this.list();
-    return lookup.index.collect(lookup.probe).docs;
+    return lookup.index.collect(lookup.probe).keys.map((key) => this.peek(key)!);
+  }
+
+  private remember(key: string, doc: PlainObject): void {
+    this.decoded.set(key, doc);
+    if (this.decoded.size > this.cachedDocuments) this.decoded.delete(this.decoded.keys().next().value!);
   }
 
   /** The query index that narrows `filter` most, if one narrows it enough to beat a scan. */
   lookup(filter: PlainObject): IndexLookup | undefined {
     let best: IndexLookup | undefined;
-    let fewest = this.docs.size * MAX_CANDIDATE_SHARE;
+    let fewest = this.texts.size * MAX_CANDIDATE_SHARE;
     for (const index of this.queryIndexes) {
       const probe = index.probe(filter);
       if (!probe) continue;
@@ -94,7 +182,7 @@ export class CollectionState implements DocumentSource {
     const same = (index: QueryIndex) => index.fields.length === fields.length && index.fields.every((f, i) => f === fields[i]);
     if (fields.length === 0 || this.queryIndexes.some(same)) return;
     const index = new QueryIndex(fields, rangeField(definition));
-    for (const [key, doc] of this.docs) index.add(key, doc, this.nextPosition++);
+    for (const key of this.texts.keys()) index.add(key, this.peek(key)!, this.nextPosition++);
     this.queryIndexes = [...this.queryIndexes, index];
   }
 
@@ -108,8 +196,8 @@ export class CollectionState implements DocumentSource {
    */
   buildUniqueIndex(definition: IndexDefinition): UniqueIndex | { duplicateOf: string } {
     const index = new UniqueIndex(definition);
-    for (const [key, doc] of this.docs) {
-      if (index.add(key, doc) !== undefined) return { duplicateOf: key };
+    for (const key of this.texts.keys()) {
+      if (index.add(key, this.peek(key)!) !== undefined) return { duplicateOf: key };
     }
     return index;
   }
@@ -118,20 +206,36 @@ export class CollectionState implements DocumentSource {
     this.uniques = [...this.uniques, index];
   }
 
-  /** Applies committed changes; called only after SQLite has committed them. */
+  /**
+   * Applies committed changes (each with its stored text); called only after SQLite has
+   * committed them. The new documents go into the cache: written now, they are read next.
+   */
   apply(changes: ReadonlyMap<string, Change>): void {
-    if (this.uniques.length > 0) {
-      // Release keys first so a key moving between documents in one transaction is not lost.
+    const indexed = this.uniques.length > 0 || this.queryIndexes.length > 0;
+    // The documents before the change, where an index needs their indexed values.
+    const before = new Map<string, PlainObject>();
+    if (indexed) {
       for (const key of changes.keys()) {
-        const old = this.docs.get(key);
-        if (old) for (const index of this.uniques) index.remove(key, old);
+        const old = this.peek(key);
+        if (old) before.set(key, old);
       }
     }
+    if (this.uniques.length > 0) {
+      // Release keys first so a key moving between documents in one transaction is not lost.
+      for (const [key, old] of before) for (const index of this.uniques) index.remove(key, old);
+    }
     for (const [key, change] of changes) {
-      const before = this.docs.get(key);
-      if (change.doc === null || change.reinserted) this.docs.delete(key);
-      if (change.doc !== null) this.docs.set(key, change.doc);
-      if (this.queryIndexes.length > 0) this.reindex(key, before, change);
+      if (change.doc === null || change.reinserted) {
+        this.texts.delete(key);
+        this.decoded.delete(key);
+      }
+      if (change.doc !== null) {
+        if (change.text === undefined) throw new Error(`no stored text for ${key} in ${this.name}`);
+        this.texts.set(key, change.text);
+        this.decoded.delete(key);
+        this.remember(key, change.doc);
+      }
+      if (this.queryIndexes.length > 0) this.reindex(key, before.get(key), change);
     }
     if (this.uniques.length > 0) {
       for (const [key, change] of changes) {

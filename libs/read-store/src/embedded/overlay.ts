@@ -7,7 +7,7 @@ import { DuplicateKeyError } from '../read-store.port';
 import type { PlainObject } from './codec';
 import type { Change, CollectionState, DocumentSource } from './collection-state';
 import { duplicateKeyOf, indexKeys } from './indexes';
-import { sortByPosition, type Candidates } from './query-index';
+import { sortByPosition } from './query-index';
 
 export class CollectionOverlay implements DocumentSource {
   /** Pending changes by `_id` key, in the order they must be applied. */
@@ -30,16 +30,26 @@ export class CollectionOverlay implements DocumentSource {
     return change ? (change.doc ?? undefined) : this.base.get(key);
   }
 
+  count(): number {
+    let count = this.base.count();
+    for (const [key, change] of this.changes) {
+      const inBase = this.base.has(key);
+      if (change.doc && !inBase) count++;
+      else if (!change.doc && inBase) count--;
+    }
+    return count;
+  }
+
   list(): PlainObject[] {
     if (this.changes.size === 0) return this.base.list();
     const out: PlainObject[] = [];
-    for (const [key, doc] of this.base.docs) {
+    for (const key of this.base.keys()) {
       const change = this.changes.get(key);
-      if (!change) out.push(doc);
+      if (!change) out.push(this.base.peek(key)!);
       else if (change.doc && !change.reinserted) out.push(change.doc);
     }
     for (const [key, change] of this.changes) {
-      if (change.doc && (change.reinserted || !this.base.docs.has(key))) out.push(change.doc);
+      if (change.doc && (change.reinserted || !this.base.has(key))) out.push(change.doc);
     }
     return out;
   }
@@ -54,31 +64,30 @@ export class CollectionOverlay implements DocumentSource {
     const lookup = this.base.lookup(filter);
     if (!lookup) return this.list();
     const { index, probe } = lookup;
-    // Base documents the transaction changed: what they are now comes from `changes`.
-    const changed = new Set<PlainObject>();
-    const inPlace: Candidates = { docs: [], positions: [] };
+    const inPlace: { docs: PlainObject[]; positions: number[] } = { docs: [], positions: [] };
     const appended: PlainObject[] = [];
     for (const [key, change] of this.changes) {
-      const before = this.base.docs.get(key);
-      if (before) changed.add(before);
       if (!change.doc || !index.admits(probe, change.doc)) continue;
-      if (before && !change.reinserted) {
+      const before = change.reinserted ? undefined : this.base.get(key);
+      if (before) {
         inPlace.docs.push(change.doc);
         inPlace.positions.push(index.positionOf(key, before)!);
       } else {
         appended.push(change.doc);
       }
     }
+    // Base documents the transaction changed are what `changes` says they are now.
     const base = index.collect(probe);
-    const kept: Candidates = { docs: [], positions: [] };
-    base.docs.forEach((doc, i) => {
-      if (changed.has(doc)) return;
-      kept.docs.push(doc);
-      kept.positions.push(base.positions[i]);
+    const kept: PlainObject[] = [];
+    const keptPositions: number[] = [];
+    base.keys.forEach((key, i) => {
+      if (this.changes.has(key)) return;
+      kept.push(this.base.peek(key)!);
+      keptPositions.push(base.positions[i]);
     });
-    if (inPlace.docs.length === 0) return [...kept.docs, ...appended];
-    const ordered = sortByPosition([...kept.docs, ...inPlace.docs], [...kept.positions, ...inPlace.positions]);
-    return [...ordered.docs, ...appended];
+    if (inPlace.docs.length === 0) return [...kept, ...appended];
+    const ordered = sortByPosition([...kept, ...inPlace.docs], [...keptPositions, ...inPlace.positions]);
+    return [...ordered.items, ...appended];
   }
 
   /** Throws DuplicateKeyError if `doc` would share a unique index key with another document. */
@@ -107,7 +116,7 @@ export class CollectionOverlay implements DocumentSource {
     this.created = true;
     this.forget(key);
     this.changes.delete(key); // moves a re-insert to the end of the natural order
-    this.record(key, { doc, reinserted: this.base.docs.has(key) });
+    this.record(key, { doc, reinserted: this.base.has(key) });
   }
 
   /** Records a new version of a document the view contains. */
@@ -124,7 +133,7 @@ export class CollectionOverlay implements DocumentSource {
 
   remove(key: string): void {
     this.forget(key);
-    if (this.base.docs.has(key)) this.record(key, { doc: null, reinserted: false });
+    if (this.base.has(key)) this.record(key, { doc: null, reinserted: false });
     else this.changes.delete(key);
   }
 

@@ -9,7 +9,7 @@
 import type { FindOptions } from '../read-store.port';
 import { compareValues, sortDocuments } from './bson-order';
 import { cloneValue, isPlainObject, keyOf, type PlainObject } from './codec';
-import type { DocumentSource } from './collection-state';
+import type { DocumentSource, Ordered } from './collection-state';
 import { compileFilter, projectDocuments, runPipeline } from './mingo-engine';
 
 function isIdLookupValue(value: unknown): boolean {
@@ -77,6 +77,9 @@ export function findDocuments(source: DocumentSource, filter: PlainObject, optio
   const rawLimit = checkCount('limit', options.limit) ?? 0;
   const limit = rawLimit === 0 ? Infinity : Math.abs(rawLimit);
   const sorted = options.sort !== undefined && Object.keys(options.sort).length > 0;
+  // Ties keep natural order there, as the general sort keeps its input's order, which for an `_id` lookup is not natural.
+  const inOrder = sorted && isPlainObject(filter) && !('_id' in filter) ? source.ordered?.(options.sort as Record<string, unknown>) : undefined;
+  if (inOrder) return pageInOrder(inOrder, filter, skip, limit, options);
   let docs = matchDocuments(source, filter, sorted ? Infinity : skip + limit);
   if (sorted) docs = sortDocuments(docs, options.sort as Record<string, unknown>, skip + limit);
   docs = docs.slice(skip, skip + limit).map(cloneValue);
@@ -84,7 +87,29 @@ export function findDocuments(source: DocumentSource, filter: PlainObject, optio
   return projection && Object.keys(projection).length > 0 ? projectDocuments(docs, projection) : docs;
 }
 
+/** A page of documents already in the sort's order: read (and tested) only as far as the page needs. */
+function pageInOrder(inOrder: Ordered, filter: PlainObject, skip: number, limit: number, options: FindOptions): PlainObject[] {
+  const matcher = Object.keys(filter).length === 0 ? null : compileFilter(filter);
+  const page: PlainObject[] = [];
+  if (!matcher) {
+    for (let i = skip; i < inOrder.length && page.length < limit; i++) page.push(cloneValue(inOrder.at(i)));
+  } else {
+    let skipped = 0;
+    for (let i = 0; i < inOrder.length && page.length < limit; i++) {
+      const doc = inOrder.at(i);
+      if (!matcher.test(doc)) continue;
+      if (skipped < skip) skipped++;
+      else page.push(cloneValue(doc));
+    }
+  }
+  const projection = options.projection;
+  return projection && Object.keys(projection).length > 0 ? projectDocuments(page, projection) : page;
+}
+
 export function countMatching(source: DocumentSource, filter: PlainObject = {}): number {
+  if (!isPlainObject(filter)) throw new TypeError('filter must be a plain object');
+  // Every document matches an empty filter: count them without reading them.
+  if (Object.keys(filter).length === 0) return source.count();
   return matchDocuments(source, filter).length;
 }
 

@@ -16,9 +16,9 @@
  * - Bucket keys carry the value's type, so the number 1 and the string '1' never share one,
  *   while 1 and 1.0 (the same JS number) do, as MongoDB equality wants.
  * Each document sits in exactly one bucket per index, with its position in the natural order,
- * so candidates gathered from several buckets come back in the order a scan gives them. A
- * bucket holds the documents themselves, not just their `_id` keys: a million lookups in the
- * collection's `_id` map cost more than the query they would narrow.
+ * so candidates gathered from several buckets come back in the order a scan gives them.
+ * Buckets hold `_id` keys, not documents: the collection keeps its documents as text
+ * (collection-state.ts), and a bucket of objects would keep every one of them alive.
  *
  * An index may also have a range field (see rangeField: the trailing key of a compound index,
  * a date in practice). Inside each bucket, documents are grouped by that field's value when it
@@ -47,9 +47,8 @@ const NONE = '-';
 /** A range field's value when it can be grouped: a string or a finite number (-0 as 0). */
 type RangeValue = string | number;
 
-/** A document in a bucket; an update in place changes `doc` and keeps the slot's place in its bucket. */
+/** A document in a bucket (keyed by its `_id` key); an update in place keeps the slot's place in its bucket. */
 interface Slot {
-  doc: PlainObject;
   /** Position in the collection's natural order. */
   readonly position: number;
   /** The group the document is in, by its range field's value (undefined: ungroupable, or no range field). */
@@ -103,9 +102,9 @@ export interface Probe {
   readonly range?: Range;
 }
 
-/** Documents with their natural-order positions, in that order. */
+/** Documents' `_id` keys with their natural-order positions, in that order. */
 export interface Candidates {
-  docs: PlainObject[];
+  keys: string[];
   positions: number[];
 }
 
@@ -272,10 +271,10 @@ export function rangeField(definition: IndexDefinition): string | undefined {
   return last;
 }
 
-/** Puts documents gathered from several buckets, or moved between them, back in natural order. */
-export function sortByPosition(docs: PlainObject[], positions: number[]): Candidates {
+/** Puts items (keys, documents) gathered from several buckets, or moved between them, back in natural order. */
+export function sortByPosition<T>(items: T[], positions: number[]): { items: T[]; positions: number[] } {
   const order = positions.map((_, i) => i).sort((a, b) => positions[a] - positions[b]);
-  return { docs: order.map((i) => docs[i]), positions: order.map((i) => positions[i]) };
+  return { items: order.map((i) => items[i]), positions: order.map((i) => positions[i]) };
 }
 
 export class QueryIndex {
@@ -320,13 +319,13 @@ export class QueryIndex {
    * bucket. Range groups are in no set order.
    */
   collect(probe: Probe): Candidates {
-    const docs: PlainObject[] = [];
+    const keys: string[] = [];
     const positions: number[] = [];
     let sorted = true;
     const gather = (slots: Map<string, Slot>) => {
-      for (const slot of slots.values()) {
+      for (const [key, slot] of slots) {
         if (positions.length > 0 && slot.position < positions[positions.length - 1]) sorted = false;
-        docs.push(slot.doc);
+        keys.push(key);
         positions.push(slot.position);
       }
     };
@@ -334,7 +333,38 @@ export class QueryIndex {
       if (!probe.range) gather(leaf.slots);
       else this.select(leaf, probe.range, gather);
     });
-    return sorted ? { docs, positions } : sortByPosition(docs, positions);
+    if (sorted) return { keys, positions };
+    const ordered = sortByPosition(keys, positions);
+    return { keys: ordered.items, positions: ordered.positions };
+  }
+
+  /**
+   * Every document's `_id` key in the order of a sort by this index's bucket field then its
+   * range field, both ascending, ties in natural order: or undefined unless the index has one
+   * bucket field and a range field and every document holds a string in both. (A sort puts
+   * missing values, other types and arrays by BSON rules this does not follow: those are left
+   * to the general sort.) Lets a sorted page be read without reading every document.
+   */
+  orderedKeys(): string[] | undefined {
+    if (this.fields.length !== 1 || this.rangeField === undefined) return undefined;
+    const buckets: Array<[string, Leaf]> = [];
+    for (const [bucket, child] of this.root) {
+      const leaf = child as Leaf;
+      if (!bucket.startsWith('s') || leaf.others.size > 0) return undefined;
+      buckets.push([bucket.slice(1), leaf]);
+    }
+    buckets.sort(([a], [b]) => compareStrings(a, b));
+    const keys: string[] = [];
+    for (const [, leaf] of buckets) {
+      const groups = [...leaf.groups];
+      if (groups.some(([value]) => typeof value !== 'string')) return undefined;
+      groups.sort(([a], [b]) => compareStrings(a as string, b as string));
+      for (const [, group] of groups) {
+        const slots = [...group].sort(([, a], [, b]) => a.position - b.position);
+        for (const [key] of slots) keys.push(key);
+      }
+    }
+    return keys;
   }
 
   /** Whether `doc` is in a bucket `probe` selects: the same test, for documents not in the index. */
@@ -354,7 +384,7 @@ export class QueryIndex {
   }
 
   add(key: string, doc: PlainObject, position: number): void {
-    this.place(this.leafOf(doc, true)!, key, { doc, position, value: this.rangeValueOf(doc) });
+    this.place(this.leafOf(doc, true)!, key, { position, value: this.rangeValueOf(doc) });
   }
 
   remove(key: string, doc: PlainObject): void {
@@ -368,7 +398,6 @@ export class QueryIndex {
   update(key: string, before: PlainObject, after: PlainObject): void {
     const leaf = this.leafOf(before, false)!;
     const slot = leaf.slots.get(key)!;
-    slot.doc = after;
     const value = this.rangeValueOf(after);
     if (this.fields.every((field) => bucketKey(before[field]) === bucketKey(after[field]))) {
       if (value === slot.value) return;

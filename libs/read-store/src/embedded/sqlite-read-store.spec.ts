@@ -22,6 +22,13 @@ describeReadStoreContract('SqliteReadStore', async () => {
   return { store, cleanup: () => store.close() };
 });
 
+// Documents are held as text with a cache of decoded ones: with no cache, every read decodes.
+describeReadStoreContract('SqliteReadStore without a document cache', async () => {
+  const dir = tempDir();
+  const store = SqliteReadStore.open({ directory: dir, cachedDocuments: 0 });
+  return { store, cleanup: () => store.close() };
+});
+
 describe('SqliteReadStore (embedded only)', () => {
   let dir: string;
   let store: SqliteReadStore;

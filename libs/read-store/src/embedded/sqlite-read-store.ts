@@ -9,8 +9,8 @@ import {
   type ReadStoreTransaction,
 } from '../read-store.port';
 import { AutoCommitCollection, type AutoCommitHost } from './auto-commit-collection';
-import { decodeDocument, encodeDocument } from './codec';
-import { CollectionState } from './collection-state';
+import { encodeDocument } from './codec';
+import { CollectionState, DEFAULT_CACHED_DOCUMENTS } from './collection-state';
 import { duplicateKeyOf, normalizeIndex, reconcileIndex, type IndexDefinition } from './indexes';
 import { CollectionOverlay } from './overlay';
 import { SqliteFile, type CommitBatch } from './sqlite-file';
@@ -21,6 +21,8 @@ export interface SqliteReadStoreOptions {
   directory: string;
   /** @default 'read-models.sqlite' */
   fileName?: string;
+  /** Decoded documents kept per collection; the others are held as their stored text. @default 10,000 */
+  cachedDocuments?: number;
 }
 
 function checkCollectionName(name: string): void {
@@ -57,14 +59,15 @@ class StoreTransaction implements ReadStoreTransaction, TransactionScope {
 }
 
 /**
- * The embedded read store: documents are durable in one SQLite file and mirrored in memory,
- * where mingo answers MongoDB queries and aggregations against them (over the candidates the
- * collection's declared indexes leave, when they narrow the filter).
+ * The embedded read store: documents are durable in one SQLite file and kept in memory as
+ * their stored text (with a bounded cache of decoded ones, collection-state.ts), where mingo
+ * answers MongoDB queries and aggregations against them (over the candidates the collection's
+ * declared indexes leave, when they narrow the filter; sorted pages in an index's order).
  *
- * - Each collection is loaded into the mirror the first time it is used.
+ * - Each collection is loaded into memory the first time it is used.
  * - Writes (in `withTransaction`, or single writes through `collection()`) run one at a time
  *   through a queue; a transaction's writes reach SQLite in one SQLite transaction and the
- *   mirror only after that commit, so readers see all of a transaction or none of it.
+ *   in-memory state only after that commit, so readers see all of a transaction or none of it.
  * - Reads never wait: they see the last committed state.
  * - One process owns the file (it is opened with an exclusive lock).
  *
@@ -85,7 +88,10 @@ export class SqliteReadStore implements ReadStore {
     withTransaction: (work) => this.withTransaction(work),
   };
 
-  private constructor(private readonly file: SqliteFile) {
+  private constructor(
+    private readonly file: SqliteFile,
+    private readonly cachedDocuments = DEFAULT_CACHED_DOCUMENTS,
+  ) {
     this.existing = new Set(file.collections());
     for (const { collection, definition } of file.indexes()) {
       this.indexes.set(collection, [...(this.indexes.get(collection) ?? []), definition]);
@@ -95,7 +101,7 @@ export class SqliteReadStore implements ReadStore {
   /** Opens (creating if needed) the store file in `options.directory`. */
   static open(options: SqliteReadStoreOptions): SqliteReadStore {
     mkdirSync(options.directory, { recursive: true });
-    return new SqliteReadStore(new SqliteFile(join(options.directory, options.fileName ?? 'read-models.sqlite')));
+    return new SqliteReadStore(new SqliteFile(join(options.directory, options.fileName ?? 'read-models.sqlite')), options.cachedDocuments);
   }
 
   /** A collection outside any transaction: reads see committed data, each write commits alone. */
@@ -111,8 +117,8 @@ export class SqliteReadStore implements ReadStore {
     if (this.closed) throw new Error('The read store is closed');
     let state = this.states.get(name);
     if (state) return state;
-    state = new CollectionState(name);
-    for (const [key, json] of this.file.documents(name)) state.docs.set(key, decodeDocument(json));
+    state = new CollectionState(name, this.cachedDocuments);
+    for (const [key, json] of this.file.documents(name)) state.load(key, json);
     for (const definition of this.indexes.get(name) ?? []) {
       state.addQueryIndex(definition);
       if (!definition.unique) continue;
@@ -149,11 +155,10 @@ export class SqliteReadStore implements ReadStore {
     const batches: CommitBatch[] = dirty.map((o) => ({
       collection: o.name,
       create: o.created && !this.existing.has(o.name),
-      rows: Array.from(o.changes, ([key, change]) => ({
-        key,
-        json: change.doc ? encodeDocument(change.doc) : null,
-        reinserted: change.reinserted,
-      })),
+      rows: Array.from(o.changes, ([key, change]) => {
+        if (change.doc) change.text = encodeDocument(change.doc);
+        return { key, json: change.doc ? change.text! : null, reinserted: change.reinserted };
+      }),
     }));
     this.file.commit(batches);
     for (const overlay of dirty) {
