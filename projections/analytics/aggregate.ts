@@ -102,13 +102,10 @@ export function groupCells(cells: Iterable<Cell | StoredCell>, options: GroupOpt
 export function groupFlattened(cells: ReadonlyArray<Cell | StoredCell>, counters: readonly Counters[], options: GroupOptions): GroupedRow[] {
   const rows = new Map<string, GroupedRow>();
   const dateOf = options.dateOf ?? ((c: Cell | StoredCell) => c.date);
-  const periods = new Map<CalendarDate, string>();
   cells.forEach((cell, i) => {
-    const date = dateOf(cell);
-    let period = periods.get(date);
-    if (period === undefined) periods.set(date, (period = periodOf(date, options.period)));
+    const period = periodOf(dateOf(cell), options.period);
     for (const dims of combinations(cell, options.by)) {
-      const key = options.by.length === 0 ? JSON.stringify([period]) : JSON.stringify([period, ...options.by.map((d) => dims[d])]);
+      const key = JSON.stringify([period, ...options.by.map((d) => dims[d])]);
       let row = rows.get(key);
       if (!row) rows.set(key, (row = { period, dims, counters: {} }));
       addCounters(row.counters, counters[i]);

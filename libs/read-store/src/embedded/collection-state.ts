@@ -14,7 +14,7 @@ import { decodeDocument, type PlainObject } from './codec';
 import { UniqueIndex, type IndexDefinition } from './indexes';
 import { bucketFields, QueryIndex, rangeField, type Probe } from './query-index';
 
-/** Anything queries can run against: the mirror, or a transaction's view of it. */
+/** Anything queries can run against: a collection's committed state, or a transaction's view of it. */
 export interface DocumentSource {
   /** The document with this `_id` key (see codec.keyOf), not a copy. */
   get(key: string): PlainObject | undefined;
@@ -89,10 +89,6 @@ export class CollectionState implements DocumentSource {
   /** Adds a stored document as it is loaded from the file, in natural order. */
   load(key: string, text: string): void {
     this.texts.set(key, text);
-  }
-
-  get size(): number {
-    return this.texts.size;
   }
 
   has(key: string): boolean {
@@ -174,16 +170,25 @@ export class CollectionState implements DocumentSource {
   }
 
   /**
-   * Builds the query index of a declared index over the current documents, unless it would
-   * bucket by no field or by the same fields as one already built.
+   * Builds the query indexes of declared indexes over the current documents, in one pass that
+   * decodes each document once, leaving out any that would bucket by no field or by the same
+   * fields as one already built.
    */
-  addQueryIndex(definition: IndexDefinition): void {
-    const fields = bucketFields(definition);
-    const same = (index: QueryIndex) => index.fields.length === fields.length && index.fields.every((f, i) => f === fields[i]);
-    if (fields.length === 0 || this.queryIndexes.some(same)) return;
-    const index = new QueryIndex(fields, rangeField(definition));
-    for (const key of this.texts.keys()) index.add(key, this.peek(key)!, this.nextPosition++);
-    this.queryIndexes = [...this.queryIndexes, index];
+  addQueryIndexes(definitions: readonly IndexDefinition[]): void {
+    const added: QueryIndex[] = [];
+    for (const definition of definitions) {
+      const fields = bucketFields(definition);
+      const same = (index: QueryIndex) => index.fields.length === fields.length && index.fields.every((f, i) => f === fields[i]);
+      if (fields.length === 0 || [...this.queryIndexes, ...added].some(same)) continue;
+      added.push(new QueryIndex(fields, rangeField(definition)));
+    }
+    if (added.length === 0) return;
+    for (const key of this.texts.keys()) {
+      const doc = this.peek(key)!;
+      const position = this.nextPosition++;
+      for (const index of added) index.add(key, doc, position);
+    }
+    this.queryIndexes = [...this.queryIndexes, ...added];
   }
 
   get uniqueIndexes(): readonly UniqueIndex[] {
@@ -244,7 +249,7 @@ export class CollectionState implements DocumentSource {
     }
   }
 
-  /** Keeps the query indexes in step with one applied change, positions following `docs`' order. */
+  /** Keeps the query indexes in step with one applied change, positions following the natural order. */
   private reindex(key: string, before: PlainObject | undefined, change: Change): void {
     if (before && change.doc && !change.reinserted) {
       for (const index of this.queryIndexes) index.update(key, before, change.doc);

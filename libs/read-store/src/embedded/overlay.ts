@@ -1,6 +1,6 @@
 /**
- * A transaction's pending writes to one collection, layered over the committed mirror.
- * Reads through the overlay see the transaction's own writes; nothing reaches the mirror or
+ * A transaction's pending writes to one collection, layered over its committed state.
+ * Reads through the overlay see the transaction's own writes; nothing reaches that state or
  * SQLite until the store commits the overlay as a whole.
  */
 import { DuplicateKeyError } from '../read-store.port';

@@ -1,5 +1,5 @@
 /**
- * find / countDocuments / aggregate over a DocumentSource (the mirror or a transaction view).
+ * find / countDocuments / aggregate over a DocumentSource (a collection's committed state or a transaction's view).
  *
  * Filters that pin `_id` by equality or `$in` go straight to the `_id` map instead of scanning;
  * such results come in `_id` order, as MongoDB's `_id` index scan returns them. Everything else

@@ -60,7 +60,7 @@ export class SqliteFile {
   constructor(path: string) {
     this.db = new Database(path, { timeout: LOCK_WAIT_MS });
     try {
-      // One process owns the file: the in-memory mirror would go stale behind another writer,
+      // One process owns the file: the documents held in memory would go stale behind another writer,
       // so a second process fails at open ("database is locked") instead of reading stale data.
       this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');

@@ -119,8 +119,8 @@ export class SqliteReadStore implements ReadStore {
     if (state) return state;
     state = new CollectionState(name, this.cachedDocuments);
     for (const [key, json] of this.file.documents(name)) state.load(key, json);
+    state.addQueryIndexes(this.indexes.get(name) ?? []);
     for (const definition of this.indexes.get(name) ?? []) {
-      state.addQueryIndex(definition);
       if (!definition.unique) continue;
       const built = state.buildUniqueIndex(definition);
       if ('duplicateOf' in built) throw new Error(`read store file violates unique index ${name}.${definition.name}`);
@@ -193,7 +193,7 @@ export class SqliteReadStore implements ReadStore {
       });
       this.file.addIndexes(collection, added);
       for (const index of built) state.attachUniqueIndex(index);
-      for (const definition of added) state.addQueryIndex(definition);
+      state.addQueryIndexes(added);
       this.indexes.set(collection, [...current, ...added]);
       this.existing.add(collection);
     });

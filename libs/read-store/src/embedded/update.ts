@@ -35,13 +35,6 @@ function compareSegments(sa: readonly string[], sb: readonly string[]): number {
   return sa.length - sb.length;
 }
 
-function sortByPath<T>(items: T[], pathOf: (item: T) => string): T[] {
-  return items
-    .map((item) => ({ item, segments: pathOf(item).split('.') }))
-    .sort((a, b) => compareSegments(a.segments, b.segments))
-    .map((d) => d.item);
-}
-
 /** `b` is `a` or lies inside it (sorted neighbours are enough: a path sorts right before what lies inside it). */
 function overlaps(a: readonly string[], b: readonly string[]): boolean {
   if (a.length > b.length) return false;
@@ -78,17 +71,13 @@ export function prepareUpdate(update: unknown): PreparedUpdate {
   if (operators === 0) {
     throw new ReadStoreWriteError(ErrorCode.FailedToParse, 'Update document requires atomic operators');
   }
-  entries.sort((a, b) => compareSegments(a.segments, b.segments));
-  if (renames) {
-    // A rename touches its target too: check every touched path, in path order.
-    const touched = sortByPath(entries.flatMap((e) => (e.op === '$rename' ? [e.path, String(e.arg)] : [e.path])), (path) => path);
-    for (let i = 1; i < touched.length; i++) {
-      if (overlaps(touched[i - 1].split('.'), touched[i].split('.'))) conflict(touched[i - 1], touched[i]);
-    }
-  } else {
-    for (let i = 1; i < entries.length; i++) {
-      if (overlaps(entries[i - 1].segments, entries[i].segments)) conflict(entries[i - 1].path, entries[i].path);
-    }
+  const byPath = (a: { segments: readonly string[] }, b: { segments: readonly string[] }) => compareSegments(a.segments, b.segments);
+  entries.sort(byPath);
+  // A rename touches its target too: every touched path is checked, in path order.
+  const targets = renames ? entries.filter((e) => e.op === '$rename').map((e) => ({ path: String(e.arg), segments: String(e.arg).split('.') })) : [];
+  const touched = targets.length > 0 ? [...entries, ...targets].sort(byPath) : entries;
+  for (let i = 1; i < touched.length; i++) {
+    if (overlaps(touched[i - 1].segments, touched[i].segments)) conflict(touched[i - 1].path, touched[i].path);
   }
   return { entries };
 }
@@ -178,18 +167,9 @@ function collectEqualities(filter: PlainObject, seed: PlainObject): void {
  * `field: { $eq: value }`, also inside `$and`), with dotted paths as nested documents.
  */
 export function upsertSeed(filter: PlainObject): PlainObject {
-  // The projector's upserts filter by a scalar _id alone: its seed is that _id.
-  const id = filter._id;
-  if ((typeof id === 'string' || typeof id === 'number') && hasOneKey(filter)) return { _id: id };
   const seed: PlainObject = {};
   collectEqualities(filter, seed);
   return seed;
-}
-
-function hasOneKey(object: PlainObject): boolean {
-  let keys = 0;
-  for (const _ in object) if (++keys > 1) return false;
-  return keys === 1;
 }
 
 /** Returns `doc` with `_id` as its first field, as the server stores inserted documents. */

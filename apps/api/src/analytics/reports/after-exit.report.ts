@@ -23,16 +23,6 @@ export const RE_REFERRAL_WINDOWS = [12, 24] as const;
  *   first re-referral is on or before exit + N months.
  */
 export function afterExitAsOf(cells: Iterable<Cell | StoredCell>, asOf: CalendarDate): Cell[] {
-  // Many cells share an exit date: its milestone and window dates are worked out once.
-  const datesFrom = new Map<CalendarDate, { due: CalendarDate[]; windows: CalendarDate[] }>();
-  const datesOf = (exit: CalendarDate) => {
-    let dates = datesFrom.get(exit);
-    if (!dates) {
-      dates = { due: FOLLOW_UP_MILESTONES.map((m) => addMonths(exit, m)), windows: RE_REFERRAL_WINDOWS.map((n) => addMonths(exit, n)) };
-      datesFrom.set(exit, dates);
-    }
-    return dates;
-  };
   return [...cells].map((cell) => {
     const stored = flattenCounters(cell.counters as Record<string, unknown>);
     const exits = stored.exits ?? 0;
@@ -43,16 +33,15 @@ export function afterExitAsOf(cells: Iterable<Cell | StoredCell>, asOf: Calendar
       reExploitationReported: stored.reExploitationReported ?? 0,
       destituteAtFollowUp: stored.destituteAtFollowUp ?? 0,
     };
-    const { due, windows } = datesOf(cell.date);
-    for (const [i, m] of FOLLOW_UP_MILESTONES.entries()) {
-      const dueOn = due[i];
+    for (const m of FOLLOW_UP_MILESTONES) {
+      const dueOn = addMonths(cell.date, m);
       if (dueOn > asOf || (reReferredOn !== null && reReferredOn < dueOn)) continue;
       counters[`followUpsDue.${m}`] = exits;
       counters[`followUpsRecorded.${m}`] = stored[`followUpsRecorded.${m}`] ?? 0;
       counters[`contactMade.${m}`] = stored[`contactMade.${m}`] ?? 0;
     }
-    for (const [i, n] of RE_REFERRAL_WINDOWS.entries()) {
-      const windowEnds = windows[i];
+    for (const n of RE_REFERRAL_WINDOWS) {
+      const windowEnds = addMonths(cell.date, n);
       if (windowEnds > asOf) continue;
       counters[`exitsObserved${n}Months`] = exits;
       counters[`reReferredWithin${n}Months`] = reReferredOn !== null && reReferredOn <= windowEnds ? exits : 0;
