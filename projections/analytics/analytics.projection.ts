@@ -14,7 +14,11 @@ export const analyticsProjection: DocumentProjection<JourneyDocument> = {
   name: 'analytics',
   version: 4,
   collection: 'analytics',
-  indexes: [{ key: { kind: 1, family: 1, date: 1 }, name: 'cells_by_family_date' }],
+  indexes: [
+    { key: { kind: 1, family: 1, date: 1 }, name: 'cells_by_family_date' },
+    // The backlog asks for the waits still open at a date: those ending after it (or not yet).
+    { key: { kind: 1, family: 1, 'extra.endsOn': 1 }, name: 'cells_by_family_end' },
+  ],
   // 2: roll-ups by month and one dimension.
   // 3: corrections (the journey document's version 4).
   // 4: journey documents without their folded events (version 5).

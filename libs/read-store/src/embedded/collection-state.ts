@@ -171,16 +171,17 @@ export class CollectionState implements DocumentSource {
 
   /**
    * Builds the query indexes of declared indexes over the current documents, in one pass that
-   * decodes each document once, leaving out any that would bucket by no field or by the same
-   * fields as one already built.
+   * decodes each document once, leaving out any that would bucket by no field, or by the same
+   * fields and range field as one already built.
    */
   addQueryIndexes(definitions: readonly IndexDefinition[]): void {
     const added: QueryIndex[] = [];
     for (const definition of definitions) {
       const fields = bucketFields(definition);
-      const same = (index: QueryIndex) => index.fields.length === fields.length && index.fields.every((f, i) => f === fields[i]);
+      const range = rangeField(definition);
+      const same = (index: QueryIndex) => index.rangeField === range && index.fields.length === fields.length && index.fields.every((f, i) => f === fields[i]);
       if (fields.length === 0 || [...this.queryIndexes, ...added].some(same)) continue;
-      added.push(new QueryIndex(fields, rangeField(definition)));
+      added.push(new QueryIndex(fields, range));
     }
     if (added.length === 0) return;
     for (const key of this.texts.keys()) {

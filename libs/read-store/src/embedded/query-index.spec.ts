@@ -39,6 +39,17 @@ async function tested(run: () => Promise<unknown>): Promise<number> {
   }
 }
 
+/** How many distinct documents mingo tests while `run` runs: an `$or` tests a document once more per branch. */
+async function testedDocuments(run: () => Promise<unknown>): Promise<number> {
+  const spy = jest.spyOn(Query.prototype, 'test');
+  try {
+    await run();
+    return new Set(spy.mock.calls.map(([doc]) => doc)).size;
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 /** The same writes and reads on an indexed collection and its unindexed twin. */
 function twins(source: { collection(name: string): Collection } = store) {
   const indexed = source.collection('indexed');
@@ -395,6 +406,20 @@ const rangeFilters: Filter[] = [
   { ...exits, date: { $not: { $gte: from } } },
   { ...exits, date: { $elemMatch: { $gte: '2024' } } },
   { ...exits, $or: [{ date: { $lt: from } }, { date: { $gt: to } }] },
+  // A top-level $or narrows when each branch is a condition on the range field alone (or equality with null).
+  { ...exits, $or: [{ date: null }, { date: { $gt: to } }] },
+  { ...exits, $or: [{ date: { $eq: null } }, { date: { $gte: from, $lt: to } }], date: { $lt: '2024-06' } },
+  { ...exits, $or: [{ date: from }, { date: 2024 }, { date: { $in: [5.5, '2024'] } }] },
+  { ...exits, $or: [{ date: { $lt: from } }, { date: null }], $and: [{ $or: [{ date: { $gt: '2019' } }, { date: 20 }] }] },
+  { ...exits, $or: [{ date: { $in: [] } }, { date: null }] },
+  { ...exits, $or: [{ date: { $gt: to } }], date: { $lt: from } },
+  { ...exits, $or: [{ date: { $gte: 2024 } }], date: { $gte: '2024' } },
+  // ... and does not narrow otherwise.
+  { ...exits, $or: [{ date: { $lt: from } }, { n: 3 }] },
+  { ...exits, $or: [{ date: { $gte: new Date(0) } }, { date: to }] },
+  { ...exits, $or: [{ date: { $lt: from }, n: { $gte: 0 } }, { date: to }] },
+  { ...exits, $or: [{ date: { $exists: false } }, { date: to }] },
+  { ...exits, $or: [{ date: { $lt: from } }], $nor: [{ date: to }] },
   { $and: [{ kind: 'cell' }, { family: 'exits' }, { date: { $gte: from } }, { date: { $lte: to } }] },
   { ...exits, date: { $gte: '2019' }, $and: [{ date: { $lt: to } }, { $and: [{ date: { $gt: from } }] }] },
   { kind: 'cell', $and: [{ family: 'exits', date: { $gte: from, $lte: to } }] },
@@ -428,6 +453,13 @@ describe('range narrowing by the trailing key of a compound index (embedded stor
     expect(await tested(() => t.indexed.find({ ...exits, date: { $gt: from, $lt: to } }))).toBe(18 + 14 + 1 + 1);
     expect(await tested(() => t.indexed.find({ ...exits, date: to }))).toBe(1 + 14);
     expect(await tested(() => t.indexed.find({ ...exits, date: { $gte: 5, $lt: 2024 } }))).toBe(1 + 14); // half (5.5); not number (2024), zero or big
+    // Either branch: k = 0..121 or 142..149, the 14 no range leaves out, and six odd strings below from or above to
+    // ('', '20', '2024', and the three from U+E000); not the numbers, nor 'time' (2024-06-01T10:00).
+    expect(await testedDocuments(() => t.indexed.find({ ...exits, $or: [{ date: { $lt: from } }, { date: { $gt: to } }, { date: null }] }))).toBe(122 + 8 + 14 + 6);
+    expect(await testedDocuments(() => t.indexed.find({ ...exits, $or: [{ date: null }, { date: { $gt: to } }] }))).toBe(8 + 14 + 3); // the three from U+E000
+    // Both the field's own conditions and the branches: k = 122..141, 'time' and any-kind (2024-02-02); then only `to`.
+    expect(await testedDocuments(() => t.indexed.find({ ...exits, date: { $gte: from }, $or: [{ date: { $lte: to } }, { date: null }] }))).toBe(20 + 14 + 2);
+    expect(await testedDocuments(() => t.indexed.find({ ...exits, date: { $in: [from, to] }, $or: [{ date: to }, { date: null }] }))).toBe(1 + 14);
   });
 
   it('uses the index when the range leaves few documents, though the pinned buckets hold most of them', async () => {
@@ -549,6 +581,73 @@ describe('range narrowing by the trailing key of a compound index (embedded stor
   }, 60_000);
 });
 
+describe('range narrowing by a path into embedded documents (embedded store)', () => {
+  // Both declared on the same bucket fields: a query uses the one that leaves fewer candidates.
+  const BY_END: IndexSpec[] = [{ key: { kind: 1, family: 1, date: 1 } }, { key: { kind: 1, family: 1, 'extra.endsOn': 1 } }];
+  /** Waits starting at date k and ending 10 dates later, the last 20 still open; then ends a path cannot reach. */
+  const waits = (): Document[] => {
+    const docs: Document[] = Array.from({ length: DATES }, (_, i) => {
+      const k = (i * 37) % DATES;
+      return { _id: `wait-${k}`, kind: 'cell', family: 'waiting', date: dateOf(k), extra: { stage: 'rg', endsOn: k >= DATES - 20 ? null : dateOf(k + 10) }, n: i };
+    });
+    const odd: Record<string, unknown> = {
+      'no-extra': undefined, 'null-extra': null, 'string-extra': 'x', 'array-extra': [{ endsOn: dateOf(149) }], 'empty-extra': {},
+      'array-end': { endsOn: [dateOf(149)] }, 'number-end': { endsOn: 2030 }, 'date-end': { endsOn: new Date(0) }, 'nested-end': { endsOn: { on: dateOf(149) } },
+    };
+    for (const [id, extra] of Object.entries(odd)) docs.push({ _id: id, kind: 'cell', family: 'waiting', date: dateOf(100), ...(extra === undefined ? {} : { extra }), n: docs.length });
+    return docs;
+  };
+  const asOf = dateOf(120);
+  const openAt = (on: string): Filter => ({ kind: 'cell', family: 'waiting', date: { $lte: on }, $or: [{ 'extra.endsOn': null }, { 'extra.endsOn': { $gt: on } }] });
+  const endFilters: Filter[] = [
+    openAt(asOf),
+    openAt(dateOf(5)),
+    openAt('2030-01-01'),
+    { kind: 'cell', family: 'waiting', 'extra.endsOn': { $gt: asOf } },
+    { kind: 'cell', family: 'waiting', 'extra.endsOn': { $gte: dateOf(50), $lt: dateOf(60) } },
+    { kind: 'cell', family: 'waiting', 'extra.endsOn': dateOf(30) },
+    { kind: 'cell', family: 'waiting', 'extra.endsOn': { $in: [dateOf(30), 2030] } },
+    { kind: 'cell', family: 'waiting', 'extra.endsOn': null },
+    { kind: 'cell', family: 'waiting', 'extra.endsOn': { $gt: 2000 } },
+    { kind: 'cell', family: 'waiting', $or: [{ 'extra.endsOn': { $lt: dateOf(20) } }, { 'extra.endsOn': { $gt: dateOf(140) } }] },
+    { kind: 'cell', family: 'waiting', $or: [{ 'extra.endsOn': { $lt: dateOf(20) } }, { extra: null }] },
+    { kind: 'cell', family: 'waiting', 'extra.endsOn.on': { $gt: '2000' } },
+    { kind: 'cell', family: 'waiting', extra: { $elemMatch: { endsOn: { $gt: asOf } } } },
+  ];
+
+  const load = async (docs: Document[]) => {
+    await store.ensureIndexes('indexed', BY_END);
+    const t = twins();
+    for (const doc of docs) await t.write((c) => c.insertOne({ ...doc }));
+    return t;
+  };
+
+  it('finds exactly what an unindexed collection finds, in the same order, through writes', async () => {
+    const t = await load([...waits(), ...filler]);
+    for (const filter of [...endFilters, ...rangeFilters]) await t.expectSameReads(filter);
+    await t.write((c) => c.updateOne({ _id: 'wait-3' }, { $set: { 'extra.endsOn': dateOf(140) } })); // into the open ones
+    await t.write((c) => c.updateOne({ _id: 'wait-140' }, { $set: { 'extra.endsOn': dateOf(141) } })); // closed
+    await t.write((c) => c.updateOne({ _id: 'wait-4' }, { $set: { extra: [{ endsOn: dateOf(1) }] } })); // through an array
+    await t.write((c) => c.updateOne({ _id: 'array-extra' }, { $set: { extra: { endsOn: dateOf(1) } } }));
+    await t.write((c) => c.updateOne({ _id: 'wait-5' }, { $unset: { extra: '' } }));
+    await t.write((c) => c.deleteOne({ _id: 'wait-6' }));
+    await t.write((c) => c.insertOne({ _id: 'wait-6', kind: 'cell', family: 'waiting', date: dateOf(6), extra: { endsOn: null } }));
+    for (const filter of endFilters) await t.expectSameReads(filter);
+  });
+
+  it('tests only the waits a range of their end leaves, and those whose end it cannot place', async () => {
+    const t = await load([...waits(), ...filler]);
+    // Open at dateOf(120): candidates are the 20 still open, the 19 ending after it (k = 111..129), and the 8
+    // whose end a path cannot place (number-end is grouped, as a number, which a string range leaves out).
+    expect(await testedDocuments(() => t.indexed.find(openAt(asOf)))).toBe(20 + 19 + 8);
+    // Of those, started by then: k = 111..120 (the open ones start at k >= 130), and the six odd ones whose end is
+    // missing (or null) or an array holding a later date.
+    expect(await t.indexed.countDocuments(openAt(asOf))).toBe(10 + 6);
+    // The date index leaves fewer for a narrow date range: it is the one used.
+    expect(await tested(() => t.indexed.find({ kind: 'cell', family: 'waiting', date: dateOf(7) }))).toBe(1);
+  });
+});
+
 describe('QueryIndex ranges', () => {
   /** An index over `docs` in this order, and the `_id`s of what a filter leaves as candidates. */
   function indexOf(docs: PlainObject[]) {
@@ -664,8 +763,9 @@ describe('bucketFields', () => {
     expect(range({ at: -1 })).toBeUndefined();
     expect(range({ a: 1, b: 1 }, true)).toBeUndefined();
     expect(range({ a: 1, 'b.c': 1, d: 1 })).toBeUndefined();
-    expect(range({ a: 1, 'b.c': 1 })).toBeUndefined();
+    expect(range({ a: 1, 'b.c': 1 })).toBe('b.c');
     expect(range({ streamId: 1, _id: 1 })).toBeUndefined();
+    expect(range({ streamId: 1, '_id.x': 1 })).toBeUndefined();
     expect(range({ 'a.b': 1, c: 1 })).toBeUndefined();
   });
 });

@@ -21,12 +21,14 @@
  * (collection-state.ts), and a bucket of objects would keep every one of them alive.
  *
  * An index may also have a range field (see rangeField: the trailing key of a compound index,
- * a date in practice). Inside each bucket, documents are grouped by that field's value when it
- * is a string or a finite number, and the rest (missing, null, arrays, Dates, booleans, NaN ...)
- * sit apart and are always candidates, as the ANY bucket is. When a filter pins every bucket
- * field, its conditions on the range field (`$gt`, `$gte`, `$lt`, `$lte`, `$eq`, `$in`, plain
- * equality, at its top level or in a top-level `$and`) keep only the groups whose value meets
- * them all. That is exact for a scalar: a range only matches values of its bound's type
+ * a date in practice, possibly a path into an embedded document). Inside each bucket, documents
+ * are grouped by that field's value when it is a string or a finite number, and the rest
+ * (missing, null, arrays, Dates, booleans, NaN, a path through an array ...) sit apart and are
+ * always candidates, as the ANY bucket is. When a filter pins every bucket field, its
+ * conditions on the range field (`$gt`, `$gte`, `$lt`, `$lte`, `$eq`, `$in`, plain equality, at
+ * its top level or in a top-level `$and`) keep only the groups whose value meets them all; a
+ * top-level `$or` of such conditions (or of equality with null, which no group meets) keeps
+ * the groups meeting any branch. That is exact for a scalar: a range only matches values of its bound's type
  * (strings with strings, numbers with numbers), compared as mingo compares them (strings by
  * UTF-16 code unit; where MongoDB's code-point order disagrees, a value either order admits is
  * kept), and each of those conditions binds the value itself. An array is the one value a
@@ -84,10 +86,10 @@ interface Bound {
   readonly wide: boolean;
 }
 
-/** What a filter allows of a range field's value, for values that can be grouped. */
+/** What a filter allows of a range field's value, for values that can be grouped: all of these conditions. */
 export interface Range {
-  /** The type every bound has: values of the other type never match. */
-  readonly type: 'string' | 'number';
+  /** The type every bound has: values of the other type never match. Absent: either type. */
+  readonly type?: 'string' | 'number';
   /** The values equality conditions allow (all of them in common); any value when absent. */
   readonly values?: readonly RangeValue[];
   /** Comparisons the value must pass, every one of them. */
@@ -98,8 +100,11 @@ export interface Range {
 export interface Probe {
   /** Per pinned field (a prefix of the index's fields), the bucket keys a match can be in. */
   readonly keys: readonly (readonly string[])[];
-  /** Only when every field is pinned: what the filter allows of the range field. */
-  readonly range?: Range;
+  /**
+   * Only when every field is pinned: what the filter allows of the range field, a value
+   * meeting any one of these ranges (more than one only from a top-level `$or`).
+   */
+  readonly range?: readonly Range[];
 }
 
 /** Documents' `_id` keys with their natural-order positions, in that order. */
@@ -173,11 +178,12 @@ const RANGE_OPERATORS: ReadonlySet<string> = new Set(['$gt', '$gte', '$lt', '$lt
 const WIDE = /[\uD800-\uFFFF]/;
 
 /**
- * What `filter` allows of `field`'s value, or undefined when it does not narrow it: no usable
- * condition, or one whose bound is not a string or finite number, or bounds of both types.
- * Operators other than comparisons and equality only remove more documents, so they are ignored.
+ * What the conditions `filter` puts on `field` together allow of its value, or undefined when
+ * they do not narrow it: no usable condition, or one whose bound is not a string or finite
+ * number, or bounds of both types. Operators other than comparisons and equality only remove
+ * more documents, so they are ignored.
  */
-function rangeOf(filter: PlainObject, field: string): Range | undefined {
+function allOf(filter: PlainObject, field: string): Range | undefined {
   let type: 'string' | 'number' | undefined;
   let values: Set<RangeValue> | undefined;
   const bounds: Bound[] = [];
@@ -220,6 +226,57 @@ function rangeOf(filter: PlainObject, field: string): Range | undefined {
   return { type: type ?? 'string', bounds, ...(values ? { values: [...values] } : {}) };
 }
 
+/** A range no grouped value meets (equality with null, or bounds of two types at once). */
+const NOTHING: Range = { bounds: [], values: [] };
+
+/**
+ * What one branch of an `$or` allows of `field`, when the branch is a condition on `field`
+ * alone: its range, or NOTHING for equality with null (which only missing and null values
+ * meet, and those are never grouped). Undefined when the branch does not narrow.
+ */
+function branchRange(branch: unknown, field: string): readonly Range[] | undefined {
+  if (!isPlainObject(branch) || Object.keys(branch).length !== 1 || !Object.hasOwn(branch, field)) return undefined;
+  const condition = branch[field];
+  if (condition === null || (isPlainObject(condition) && Object.keys(condition).length === 1 && condition.$eq === null)) return [NOTHING];
+  return rangeOf(branch, field);
+}
+
+/** The `$or`s every match must meet: at the top level and in top-level `$and`s. */
+function topLevelOrs(filter: PlainObject, out: unknown[][] = []): unknown[][] {
+  if (Array.isArray(filter.$or)) out.push(filter.$or);
+  if (Array.isArray(filter.$and)) {
+    for (const part of filter.$and) if (isPlainObject(part)) topLevelOrs(part, out);
+  }
+  return out;
+}
+
+/** Values meeting both ranges. */
+function both(a: Range, b: Range): Range {
+  if (a.type !== undefined && b.type !== undefined && a.type !== b.type) return NOTHING;
+  const values = a.values && b.values ? a.values.filter((v) => b.values!.includes(v)) : (a.values ?? b.values);
+  const type = a.type ?? b.type;
+  return { ...(type ? { type } : {}), bounds: [...a.bounds, ...b.bounds], ...(values ? { values } : {}) };
+}
+
+/**
+ * What `filter` allows of `field`'s value, as ranges a value must meet one of, or undefined
+ * when nothing in it narrows the field. The conditions on the field itself (allOf) hold
+ * together; a top-level `$or` narrows too when each of its branches is a condition on the
+ * field alone that narrows it (e.g. `$or: [{ end: null }, { end: { $gt: d } }]`): a match
+ * then meets one of them. Any other `$or` only removes more documents, so it is ignored.
+ */
+function rangeOf(filter: PlainObject, field: string): readonly Range[] | undefined {
+  const own = allOf(filter, field);
+  let ranges: readonly Range[] | undefined = own && [own];
+  for (const branches of topLevelOrs(filter)) {
+    const allowed = branches.map((branch) => branchRange(branch, field));
+    if (allowed.length === 0 || allowed.some((r) => r === undefined)) continue;
+    const union = (allowed as Array<readonly Range[]>).flat();
+    ranges = ranges ? ranges.flatMap((r) => union.map((u) => both(r, u))) : union;
+  }
+  return ranges;
+}
+
 function holds(op: RangeOperator, order: number): boolean {
   switch (op) {
     case '$gt':
@@ -235,7 +292,7 @@ function holds(op: RangeOperator, order: number): boolean {
 
 /** Whether a grouped value meets `range`. */
 function inRange(range: Range, value: RangeValue): boolean {
-  if (typeof value !== range.type || (range.values && !range.values.includes(value))) return false;
+  if ((range.type !== undefined && typeof value !== range.type) || (range.values && !range.values.includes(value))) return false;
   for (const bound of range.bounds) {
     // mingo compares same-type values with `<` and `>` (strings by UTF-16 code unit).
     const order = value < bound.value ? -1 : value > bound.value ? 1 : 0;
@@ -243,6 +300,11 @@ function inRange(range: Range, value: RangeValue): boolean {
     if (!bound.wide || !holds(bound.op, compareStrings(value as string, bound.value as string))) return false;
   }
   return true;
+}
+
+/** Whether a grouped value meets one of `ranges`. */
+function inAny(ranges: readonly Range[], value: RangeValue): boolean {
+  return ranges.some((range) => inRange(range, value));
 }
 
 /**
@@ -260,15 +322,30 @@ export function bucketFields(definition: IndexDefinition): string[] {
 
 /**
  * The key bucketFields leaves out of a non-unique compound index, when the index buckets by
- * all the others and it is a top-level field: range conditions on it narrow a pinned bucket.
- * Not `_id`: it has a value per document, and the `_id` map answers lookups by it.
+ * all the others: range conditions on it narrow a pinned bucket. It may be a dotted path into
+ * embedded documents (`extra.endsOn`). Not `_id` or a path into it: it has a value per
+ * document, and the `_id` map answers lookups by it.
  */
 export function rangeField(definition: IndexDefinition): string | undefined {
   const keys = Object.keys(definition.key);
   if (definition.unique || keys.length < 2) return undefined;
   const last = keys[keys.length - 1];
-  if (last.includes('.') || last === '_id' || bucketFields(definition).length !== keys.length - 1) return undefined;
+  if (last.split('.')[0] === '_id' || bucketFields(definition).length !== keys.length - 1) return undefined;
   return last;
+}
+
+/**
+ * The value at a path of plain objects, or undefined when the path goes through anything else
+ * (an array, whose elements a condition may match through, or a scalar): such a document is
+ * one no range condition can leave out.
+ */
+function valueAt(doc: PlainObject, path: readonly string[]): unknown {
+  let value: unknown = doc;
+  for (const segment of path) {
+    if (!isPlainObject(value)) return undefined;
+    value = value[segment];
+  }
+  return value;
 }
 
 /** Puts items (keys, documents) gathered from several buckets, or moved between them, back in natural order. */
@@ -279,15 +356,19 @@ export function sortByPosition<T>(items: T[], positions: number[]): { items: T[]
 
 export class QueryIndex {
   private readonly root: Branch = new Map();
+  /** The range field split at its dots. */
+  private readonly rangePath?: readonly string[];
 
   /**
    * @param fields top-level field names, at least one (see bucketFields).
-   * @param rangeField a top-level field not among them, whose range conditions narrow a pinned bucket (see rangeField).
+   * @param rangeField a field (or dotted path) not among them, whose range conditions narrow a pinned bucket (see rangeField).
    */
   constructor(
     readonly fields: readonly string[],
     readonly rangeField?: string,
-  ) {}
+  ) {
+    this.rangePath = rangeField?.split('.');
+  }
 
   /** What `filter` pins of this index's fields, a prefix of at least the first; undefined if not the first. */
   probe(filter: PlainObject): Probe | undefined {
@@ -375,7 +456,7 @@ export class QueryIndex {
     });
     if (!inBuckets || !probe.range) return inBuckets;
     const value = this.rangeValueOf(doc);
-    return value === undefined || inRange(probe.range, value);
+    return value === undefined || inAny(probe.range, value);
   }
 
   /** The position of the document with this key, given its indexed content. */
@@ -412,7 +493,7 @@ export class QueryIndex {
   }
 
   private rangeValueOf(doc: PlainObject): RangeValue | undefined {
-    return this.rangeField === undefined ? undefined : rangeValue(doc[this.rangeField]);
+    return this.rangePath === undefined ? undefined : rangeValue(valueAt(doc, this.rangePath));
   }
 
   private place(leaf: Leaf, key: string, slot: Slot): void {
@@ -443,17 +524,18 @@ export class QueryIndex {
     if (group?.size === 0) leaf.groups.delete(slot.value);
   }
 
-  /** Hands `each` the groups of `leaf` whose documents may meet `range`. */
-  private select(leaf: Leaf, range: Range, each: (slots: Map<string, Slot>) => void): void {
+  /** Hands `each` the groups of `leaf` whose documents may meet one of `ranges`. */
+  private select(leaf: Leaf, ranges: readonly Range[], each: (slots: Map<string, Slot>) => void): void {
     if (leaf.others.size > 0) each(leaf.others);
-    if (range.values) {
-      for (const value of range.values) {
+    if (ranges.every((range) => range.values)) {
+      // Equalities only: look up the values they allow rather than go through every group.
+      for (const value of new Set(ranges.flatMap((range) => range.values!))) {
         const group = leaf.groups.get(value);
-        if (group && inRange(range, value)) each(group);
+        if (group && inAny(ranges, value)) each(group);
       }
       return;
     }
-    for (const [value, group] of leaf.groups) if (inRange(range, value)) each(group);
+    for (const [value, group] of leaf.groups) if (inAny(ranges, value)) each(group);
   }
 
   private leafOf(doc: PlainObject, create: boolean): Leaf | undefined {
