@@ -12,7 +12,7 @@ import { rollupsOf } from './rollups';
  */
 export const analyticsProjection: DocumentProjection<JourneyDocument> = {
   name: 'analytics',
-  version: 4,
+  version: 5,
   collection: 'analytics',
   indexes: [
     { key: { kind: 1, family: 1, date: 1 }, name: 'cells_by_family_date' },
@@ -22,6 +22,7 @@ export const analyticsProjection: DocumentProjection<JourneyDocument> = {
   // 2: roll-ups by month and one dimension.
   // 3: corrections (the journey document's version 4).
   // 4: journey documents without their folded events (version 5).
+  // 5: after-exit roll-ups by day.
   documentId: (event) => journeyProjection.documentId(event),
   needsHistory: (event) => journeyProjection.needsHistory!(event),
   evolve: (document, event, history) => journeyProjection.evolve(document, event, history),

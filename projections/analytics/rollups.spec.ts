@@ -1,23 +1,13 @@
-import { journeyStreamId } from '../../libs/domain/src/events';
-import { CURRENT_SCHEMA_VERSION } from '../../libs/domain/src/upcasting';
-import type { JourneyEventType } from '../../libs/domain/src/events';
-import { generateJourneys } from '../../seeds/journey-generator';
-import type { JourneyDocument } from '../journeys/journey.document';
-import { journeyProjection } from '../journeys/journey.projection';
-import type { ProjectedEvent } from '../projection';
 import { addCounters, groupCells, PERIODS } from './aggregate';
 import { cellId, type Cell } from './cells';
 import { DIMENSIONS } from './dimensions';
 import { CELL_FAMILIES } from './families';
-import { ROLLUP_FAMILIES, rollupIds, rollupsOf } from './rollups';
+import { DAY_ROLLUP_FAMILIES, ROLLUP, ROLLUP_FAMILIES, rollupIds, rollupsOf } from './rollups';
+import { generatedDocuments } from './testing/generated-journeys';
 
 /** Roll-ups answer exactly what the fine cells answer, for every family, dimension and period. */
 describe('roll-ups', () => {
-  const documents = [...generateJourneys({ journeys: 400, seed: 31 })].map((journey) =>
-    journey.events.reduce<JourneyDocument | null>((doc, e, i) => journeyProjection.evolve(doc, {
-      type: e.type, data: e.data, id: e.id, streamId: journeyStreamId(journey.journeyId), revision: BigInt(i), position: BigInt(i),
-      metadata: { recordedAt: e.recordedAt, recordedBy: e.recordedBy, commandId: e.commandId, correlationId: 'c', schemaVersion: CURRENT_SCHEMA_VERSION[e.type as JourneyEventType] },
-    } as unknown as ProjectedEvent), null)!);
+  const documents = generatedDocuments(400, 31);
   const fine = documents.flatMap((doc) => CELL_FAMILIES.flatMap((family) => family(doc)));
   const rollups = new Map<string, Cell>();
   for (const cell of fine.flatMap(rollupsOf)) {
@@ -39,5 +29,18 @@ describe('roll-ups', () => {
         expect([family, period, dimension, groupCells(listed, { period, by })]).toEqual([family, period, dimension, groupCells(familyFine, { period, by })]);
       }
     }
+  });
+
+  it.each(Object.keys(DAY_ROLLUP_FAMILIES))('%s: each day roll-up holds the sum of the fine cells of its day and kept extra keys, under no dimension', (family) => {
+    const kept = DAY_ROLLUP_FAMILIES[family];
+    const key = (cell: Cell) => JSON.stringify([cell.date, kept.map((k) => cell.extra?.[k] ?? null)]);
+    const familyFine = fine.filter((c) => c.family === family);
+    const sums = new Map<string, Record<string, number>>();
+    for (const cell of familyFine) sums.set(key(cell), addCounters({ ...sums.get(key(cell)) }, cell.counters));
+    const days = [...rollups.values()].filter((c) => c.family === family);
+    expect(familyFine.length).toBeGreaterThan(50);
+    expect(days.length).toBeLessThan(familyFine.length); // some days shared by several exits
+    expect(days.every((c) => c.level === ROLLUP && Object.keys(c.dims).length === 0 && Object.keys(c.extra!).join() === kept.join())).toBe(true);
+    expect(new Map(days.map((c) => [key(c), c.counters]))).toEqual(sums);
   });
 });

@@ -29,18 +29,47 @@ export const ROLLUP_FAMILIES: Readonly<Record<string, readonly string[]>> = {
   exits: [],
 };
 
-const monthStart = (date: CalendarDate) => `${date.slice(0, 7)}-01`;
+/**
+ * Families also rolled up by day, summed over every dimension (for figures with no breakdown),
+ * and the `extra` keys those roll-ups keep: for reports that decide, from each cell's own date,
+ * what counts as at the day asked (after-exit: whether a follow-up has fallen due, whether a
+ * re-referral window has closed), which a month roll-up cannot say. A day holds every exit of
+ * that day, so a year is a few hundred cells whatever the number of journeys.
+ */
+export const DAY_ROLLUP_FAMILIES: Readonly<Record<string, readonly string[]>> = {
+  afterExit: ['reReferredOn'],
+};
 
-export function rollupId(family: string, month: string, dimension: RollupDimension, value: string | null, extra: Record<string, unknown>): string {
-  const kept = Object.keys(extra).sort().map((k) => `${k}=${String(extra[k])}`).join('&');
-  return `${ROLLUP}:${family}:${month}:${dimension}=${value ?? '~'}${kept ? `:${kept}` : ''}`;
+// A family has month or day roll-ups, not both: a query finds day roll-ups by their kind and family.
+for (const family of Object.keys(DAY_ROLLUP_FAMILIES)) {
+  if (ROLLUP_FAMILIES[family]) throw new Error(`${family} cannot have both month and day roll-ups`);
 }
 
-/** The roll-up cells one fine cell adds to: its month's total, and each dimension's value (each exploitation type). */
+const monthStart = (date: CalendarDate) => `${date.slice(0, 7)}-01`;
+
+const keptExtra = (cell: Cell, keep: readonly string[]) =>
+  Object.fromEntries(keep.filter((k) => cell.extra && k in cell.extra).map((k) => [k, cell.extra![k]]));
+
+/** A roll-up's id: `when` is its month (2024-08) or, for a day roll-up, its day (2024-08-28). */
+export function rollupId(family: string, when: string, dimension: RollupDimension, value: string | null, extra: Record<string, unknown>): string {
+  const kept = Object.keys(extra).sort().map((k) => `${k}=${String(extra[k])}`).join('&');
+  return `${ROLLUP}:${family}:${when}:${dimension}=${value ?? '~'}${kept ? `:${kept}` : ''}`;
+}
+
+/**
+ * The roll-up cells one fine cell adds to: its month's total, and each dimension's value (each
+ * exploitation type); or, for a family rolled up by day, its day's total.
+ */
 export function rollupsOf(cell: Cell): Cell[] {
+  if (cell.level === ROLLUP) return [];
+  const byDay = DAY_ROLLUP_FAMILIES[cell.family];
+  if (byDay) {
+    const extra = keptExtra(cell, byDay);
+    return [{ level: ROLLUP, id: rollupId(cell.family, cell.date, 'all', null, extra), family: cell.family, date: cell.date, dims: {}, extra, counters: cell.counters }];
+  }
   const keep = ROLLUP_FAMILIES[cell.family];
-  if (!keep || cell.level === ROLLUP) return [];
-  const extra = Object.fromEntries(keep.filter((k) => cell.extra && k in cell.extra).map((k) => [k, cell.extra![k]]));
+  if (!keep) return [];
+  const extra = keptExtra(cell, keep);
   const date = monthStart(cell.date);
   const rollup = (dimension: RollupDimension, dims: Partial<CellDimensions>, value: string | null): Cell => ({
     level: ROLLUP, id: rollupId(cell.family, date.slice(0, 7), dimension, value, extra), family: cell.family, date, dims, extra, counters: cell.counters,

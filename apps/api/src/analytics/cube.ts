@@ -4,7 +4,7 @@ import type { Filter, ReadStore } from '../../../../libs/read-store/src/read-sto
 import { analyticsProjection } from '../../../../projections/analytics/analytics.projection';
 import type { StoredCell } from '../../../../projections/analytics/cells';
 import type { Dimension } from '../../../../projections/analytics/dimensions';
-import { ROLLUP_FAMILIES, rollupIds } from '../../../../projections/analytics/rollups';
+import { DAY_ROLLUP_FAMILIES, ROLLUP, ROLLUP_FAMILIES, rollupIds } from '../../../../projections/analytics/rollups';
 import { NRM_START } from '../../../../libs/domain/src/policy';
 import { servingCollection } from '../../../projector/src/projection-catalog';
 
@@ -17,20 +17,26 @@ const IDS_PER_QUERY = 20_000;
  * The cells of one metric family dated in `range` (inclusive), from the collection serving
  * the analytics read model. When the query allows (a family with roll-ups, `by` of at most
  * one dimension, whole months, filters only on kept keys), the month roll-ups are read by
- * their ids instead: a few documents per month, whatever the number of journeys.
+ * their ids instead: a few documents per month, whatever the number of journeys. A family
+ * rolled up by day, asked with no breakdown and no filter, is read from its day roll-ups.
  */
 export async function loadCells(
   readStore: ReadStore, family: string, range: { from?: CalendarDate; to?: CalendarDate; by?: readonly Dimension[] } = {}, filter: Filter = {},
 ): Promise<StoredCell[]> {
   const collection = readStore.collection<StoredCell>(await servingCollection(readStore, analyticsProjection.name, analyticsProjection.collection));
+  const date = { ...(range.from ? { $gte: range.from } : {}), ...(range.to ? { $lte: range.to } : {}) };
+  const dated = Object.keys(date).length ? { date } : {};
+  // No breakdown and no other filter: a family rolled up by day is read from its day totals.
+  if (DAY_ROLLUP_FAMILIES[family] && range.by?.length === 0 && Object.keys(filter).length === 0) {
+    return collection.find({ kind: ROLLUP, family, ...dated });
+  }
   const ids = rollupIdsFor(family, range, filter);
   if (ids) {
     const found: StoredCell[] = [];
     for (let i = 0; i < ids.length; i += IDS_PER_QUERY) found.push(...(await collection.find({ _id: { $in: ids.slice(i, i + IDS_PER_QUERY) } })));
     return found;
   }
-  const date = { ...(range.from ? { $gte: range.from } : {}), ...(range.to ? { $lte: range.to } : {}) };
-  return collection.find({ kind: 'cell', family, ...(Object.keys(date).length ? { date } : {}), ...filter });
+  return collection.find({ kind: 'cell', family, ...dated, ...filter });
 }
 
 /** The roll-up ids that answer the query exactly, or undefined when only fine cells can. */

@@ -1,6 +1,10 @@
-import type { StoredCell } from '../../../../../projections/analytics/cells';
+import { PERIODS } from '../../../../../projections/analytics/aggregate';
+import { cellId, type Cell, type StoredCell } from '../../../../../projections/analytics/cells';
 import type { CellDimensions } from '../../../../../projections/analytics/dimensions';
-import { afterExitAsOf, afterExitDefinition, reReferralObservations } from './after-exit.report';
+import { afterExitCells } from '../../../../../projections/analytics/facts/after-exit';
+import { rollupsOf } from '../../../../../projections/analytics/rollups';
+import { generatedDocuments } from '../../../../../projections/analytics/testing/generated-journeys';
+import { afterExitAsOf, afterExitDefinition, afterExitReport, reReferralObservations } from './after-exit.report';
 
 const dims: CellDimensions = {
   nationality: 'AL', ageGroup: 'adult', gender: 'female', exploitationTypes: ['sexual'], exploitationLocation: 'uk',
@@ -52,5 +56,26 @@ describe('after-exit report: the cells as at a date', () => {
       { days: 136, event: false, count: 2 },
     ]);
     expect(reReferralObservations([reReferred], '2024-01-15')).toEqual([{ days: 137, event: true, count: 2 }]);
+  });
+});
+
+describe('after-exit report from day roll-ups', () => {
+  it('is the report the fine cells give, for every period, as at any day, survival and suppression included', () => {
+    const fine = generatedDocuments(1_500, 7).flatMap(afterExitCells);
+    const days = new Map<string, Cell>();
+    for (const rollup of fine.flatMap(rollupsOf)) {
+      const sum = days.get(cellId(rollup)) ?? { ...rollup, counters: {} };
+      for (const [name, n] of Object.entries(rollup.counters)) sum.counters[name] = (sum.counters[name] ?? 0) + n;
+      days.set(cellId(rollup), sum);
+    }
+    expect(days.size).toBeLessThan(fine.length);
+    for (const asOf of ['2019-06-30', '2024-02-29', '2026-11-28']) {
+      for (const period of PERIODS) {
+        const options = { period, by: [], threshold: 5, asOf, survival: true };
+        const report = afterExitReport(fine, options);
+        expect(report.total.values.exits).toBeGreaterThan(0);
+        expect(afterExitReport(days.values(), options)).toEqual(report);
+      }
+    }
   });
 });
