@@ -49,6 +49,9 @@ describe('seedEventStore on the embedded SQLite store', () => {
     expect(await store.headPosition()).toBe(BigInt(totalEvents - 1));
     expect(calls).toHaveLength(60);
     expect(calls[59]).toEqual([60, 60, totalEvents]);
+    // Appended in generation order, all in one durable commit (their window).
+    expect([...new Set((await readAll(store)).map((e) => e.streamId))]).toEqual(generated.map((j) => journeyStreamId(j.journeyId)));
+    expect(store.stats().commits).toBe(1);
 
     const journey = generated.slice(17).find((j) => j.events[0].data.personalDetails)!; // one with personal details
     const stored = await store.readStream(journeyStreamId(journey.journeyId));
@@ -83,20 +86,25 @@ describe('seedEventStore on the embedded SQLite store', () => {
     expect(await store.headPosition()).toBe(head);
   });
 
-  it('stops between journeys when aborted, leaving only whole journeys; a re-run completes the rest', async () => {
+  it('stops between windows of journeys when aborted, leaving only whole journeys; a re-run completes the rest', async () => {
+    const options: SeedOptions = { journeys: 150, seed: 12 };
+    const all = [...generateJourneys(options)];
+    const events = (journeys: typeof all) => journeys.reduce((sum, j) => sum + j.events.length, 0);
     const store = openStore();
     const controller = new AbortController();
-    const result = await seedEventStore(store, vault, OPTIONS, (done) => done === 10 && controller.abort(), controller.signal);
-    const firstTen = generated.slice(0, 10);
-    const firstTenEvents = firstTen.reduce((sum, j) => sum + j.events.length, 0);
-    expect(result).toEqual({ journeys: 10, events: firstTenEvents, skipped: 0 });
+    const result = await seedEventStore(store, vault, options, (done) => done === 10 && controller.abort(), controller.signal);
+    const firstWindow = all.slice(0, 64); // the window under way when it was aborted
+    expect(result).toEqual({ journeys: 64, events: events(firstWindow), skipped: 0 });
 
     const byStream = new Map<string, number>();
     for (const event of await readAll(store)) byStream.set(event.streamId, (byStream.get(event.streamId) ?? 0) + 1);
-    expect(byStream).toEqual(new Map(firstTen.map((j) => [journeyStreamId(j.journeyId), j.events.length])));
+    expect(byStream).toEqual(new Map(firstWindow.map((j) => [journeyStreamId(j.journeyId), j.events.length])));
 
-    expect(await seedEventStore(store, vault, OPTIONS)).toEqual({ journeys: 50, events: totalEvents - firstTenEvents, skipped: 10 });
-    expect(await store.headPosition()).toBe(BigInt(totalEvents - 1));
+    expect(await seedEventStore(store, vault, options)).toEqual({ journeys: 86, events: events(all) - events(firstWindow), skipped: 64 });
+    expect(await store.headPosition()).toBe(BigInt(events(all) - 1));
+    // In generation order, whichever run appended them.
+    const order = [...new Set((await readAll(store)).map((e) => e.streamId))];
+    expect(order).toEqual(all.map((j) => journeyStreamId(j.journeyId)));
   });
 
   it('does nothing when already aborted', async () => {

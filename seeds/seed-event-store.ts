@@ -19,14 +19,22 @@ export interface SeedResult {
 const YIELD_EVERY_MS = 50;
 /** From this many journeys, generate on a worker thread (when running compiled): it overlaps the appends. */
 const WORKER_FROM = 1000;
+/**
+ * Journeys appended together. Their appends are made in one turn, so the embedded stores
+ * commit their data keys in one durable transaction and their events in another (group
+ * commit): one fsync each per window rather than per journey, which was three quarters of
+ * seeding's time. Each journey is still its own atomic append, made in generation order.
+ */
+const JOURNEYS_PER_WINDOW = 64;
 
 /**
  * Appends generated journeys through the event-store port, one append per journey (expected
- * 'no_stream'), with the metadata the API writes and deterministic event ids. Stops between
- * journeys when `signal` aborts: a journey is one atomic append, so nothing is half-written.
- * A journey whose stream already exists is skipped, so a re-run with the same seed is idempotent.
- * Personal details are sealed with each journey's data key, as the API seals them.
- * `progress(done, total, events)` is called after each journey (done counts skipped ones too).
+ * 'no_stream'), with the metadata the API writes and deterministic event ids, in generation
+ * order, a window of journeys at a time. Stops between windows when `signal` aborts: a journey
+ * is one atomic append, so nothing is half-written. A journey whose stream already exists is
+ * skipped, so a re-run with the same seed is idempotent. Personal details are sealed with each
+ * journey's data key, as the API seals them. `progress(done, total, events)` is called after
+ * each journey (done counts skipped ones too).
  */
 export async function seedEventStore(
   store: EventStore,
@@ -39,25 +47,38 @@ export async function seedEventStore(
   const inline = generateJourneys(options); // checks the options at once, whichever thread generates
   const script = options.journeys >= WORKER_FROM ? compiledWorkerScript() : undefined;
   const journeys: Iterable<GeneratedJourney> | AsyncIterable<GeneratedJourney> = script ? generateJourneysInWorker(options, script) : inline;
-  if (signal?.aborted) return result;
   let done = 0;
   let yielded = Date.now();
+  const appendWindow = async (window: GeneratedJourney[]) => {
+    const sealedJourneys = await Promise.all(window.map((journey) => sealed(journey, personalData)));
+    // Every append is called before any is awaited: they join one group commit, in this order.
+    const outcomes = await Promise.allSettled(sealedJourneys.map((journey) =>
+      store.append(journeyStreamId(journey.journeyId), toEventsToAppend(journey, options.seed), 'no_stream')));
+    outcomes.forEach((outcome, i) => {
+      if (outcome.status === 'fulfilled') {
+        result.journeys++;
+        result.events += window[i].events.length;
+      } else if (outcome.reason instanceof WrongExpectedRevisionError) {
+        result.skipped++;
+      } else {
+        throw outcome.reason;
+      }
+      progress?.(++done, options.journeys, result.events);
+    });
+  };
+  let window: GeneratedJourney[] = [];
   for await (const journey of journeys) {
-    try {
-      await store.append(journeyStreamId(journey.journeyId), toEventsToAppend(await sealed(journey, personalData), options.seed), 'no_stream');
-      result.journeys++;
-      result.events += journey.events.length;
-    } catch (error) {
-      if (!(error instanceof WrongExpectedRevisionError)) throw error;
-      result.skipped++;
-    }
-    progress?.(++done, options.journeys, result.events);
+    if (signal?.aborted) break;
+    window.push(journey);
+    if (window.length < JOURNEYS_PER_WINDOW) continue;
+    await appendWindow(window);
+    window = [];
     if (Date.now() - yielded >= YIELD_EVERY_MS) {
       await new Promise((resolve) => setImmediate(resolve));
       yielded = Date.now();
     }
-    if (signal?.aborted) break;
   }
+  if (window.length > 0 && !signal?.aborted) await appendWindow(window);
   return result;
 }
 
