@@ -18,6 +18,8 @@ export interface AppConfig {
   readStoreCachedDocuments: number;
   /** The same while a projection catches up or rebuilds: larger, so each document is written once for many events. */
   projectorCatchUpBatchSize: number;
+  /** The same for the CLI's seed and rebuild, which serve nothing while they project. */
+  cliCatchUpBatchSize: number;
   /** First and longest wait before a projection resubscribes after its subscription failed. */
   projectorRetryMinMs: number;
   projectorRetryMaxMs: number;
@@ -118,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     projectorBatchSize: int('PROJECTOR_BATCH_SIZE', 500, 1, 100_000),
     readStoreCachedDocuments: int('READ_STORE_CACHE_DOCUMENTS', 10_000, 0, 10_000_000),
     projectorCatchUpBatchSize: int('PROJECTOR_CATCH_UP_BATCH_SIZE', 5000, 1, 100_000),
+    cliCatchUpBatchSize: int('CLI_CATCH_UP_BATCH_SIZE', 20_000, 1, 1_000_000),
     projectorRetryMinMs: int('PROJECTOR_RETRY_MIN_MS', 100, 1, 60_000),
     projectorRetryMaxMs: int('PROJECTOR_RETRY_MAX_MS', 5000, 1, 600_000),
     commandConflictRetries: int('COMMAND_CONFLICT_RETRIES', 10, 0, 100),
@@ -182,6 +185,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * The projector's options for the CLI (seed, rebuild): it serves no requests, so a catch-up
+ * batch may hold the event loop for seconds, and larger ones write each shared roll-up cell
+ * once for more events (a rebuild of 250k events: 41 -> 31 s from 5,000 to 20,000).
+ */
+export function cliProjectorOptions(config: AppConfig) {
+  return { ...projectorOptions(config), catchUpBatchSize: config.cliCatchUpBatchSize, heartbeatMs: 0 };
 }
 
 /** The projector's part of the configuration. */

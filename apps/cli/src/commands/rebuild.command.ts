@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { projectorOptions } from '../../../api/src/config';
+import { cliProjectorOptions } from '../../../api/src/config';
 import { ALL_PROJECTIONS } from '../../../../projections';
 import { Projector } from '../../../projector/src/projector';
 import { rebuildAndCompare } from '../../../projector/src/shadow-rebuild';
@@ -28,7 +28,7 @@ export class RebuildCommand extends CommandRunner {
     if (options.compare || options.swap) return this.compare(chosen, !!options.swap, !!options.json);
     await this.stores.use(async ({ events, readStore }) => {
       const head = (await events.headPosition()) ?? -1n;
-      const projector = new Projector(events, readStore, { ...projectorOptions(this.stores.config), heartbeatMs: 0, retireAfterMs: 0, projections: chosen });
+      const projector = new Projector(events, readStore, { ...cliProjectorOptions(this.stores.config), retireAfterMs: 0, projections: chosen });
       const { signal, dispose } = interruptible();
       const results: Array<{ name: string; serving: string; seconds: number }> = [];
       try {
@@ -64,7 +64,7 @@ export class RebuildCommand extends CommandRunner {
 
   private async compare(chosen: typeof ALL_PROJECTIONS, swap: boolean, json: boolean): Promise<void> {
     await this.stores.use(async ({ events, readStore }) => {
-      const { batchSize, catchUpBatchSize, retryMinMs, retryMaxMs } = projectorOptions(this.stores.config);
+      const { batchSize, catchUpBatchSize, retryMinMs, retryMaxMs } = cliProjectorOptions(this.stores.config);
       const results: Array<Awaited<ReturnType<typeof rebuildAndCompare>>> = [];
       for (const projection of chosen) results.push(await rebuildAndCompare(projection, events, readStore, { batchSize, catchUpBatchSize, retryMinMs, retryMaxMs, swap }));
       if (results.some((r) => !r.identical)) process.exitCode = 1;

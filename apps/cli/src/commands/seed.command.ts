@@ -1,5 +1,5 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { projectorOptions } from '../../../api/src/config';
+import { cliProjectorOptions } from '../../../api/src/config';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
 import { DEMO_SEED, seedEventStore, SeedOptions } from '../../../../seeds';
@@ -48,7 +48,7 @@ export class SeedCommand extends CommandRunner {
     const head = await events.headPosition();
     if (head === undefined) return null;
     const started = Date.now();
-    const projector = new Projector(events, readStore, { ...projectorOptions(this.stores.config), heartbeatMs: 0 });
+    const projector = new Projector(events, readStore, cliProjectorOptions(this.stores.config));
     const progress = new Progress('project', events.gapFreePositions ? Number(head) + 1 : undefined, 'events', { json });
     await projector.start();
     const startSeconds = (Date.now() - started) / 1000;
