@@ -25,6 +25,8 @@ describe('canonical JSON (RFC 8785)', () => {
   it('refuses what JSON cannot carry instead of guessing', () => {
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(NotCanonicalisable);
     expect(() => canonicalJson({ n: Infinity })).toThrow('$.n');
+    expect(() => canonicalJson({ a: [1, { b: [null, () => 1] }] })).toThrow('Cannot write $.a[1].b[1] as canonical JSON: a function is not JSON');
+    expect(() => canonicalJson([Number.NaN], '$.data')).toThrow('$.data[0]');
     expect(() => canonicalJson({ big: 1n })).toThrow(NotCanonicalisable);
     expect(() => canonicalJson({ when: new Date(0) })).toThrow('a Date object is not JSON');
   });

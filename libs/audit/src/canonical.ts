@@ -21,35 +21,65 @@ export class NotCanonicalisable extends Error {
 
 /** RFC 8785 canonical JSON of a JSON value (members whose value is undefined are left out, as JSON.stringify does). */
 export function canonicalJson(value: unknown, path = '$'): string {
+  try {
+    return write(value);
+  } catch (error) {
+    if (error instanceof Refused) throw new NotCanonicalisable(path + error.path, error.reason);
+    throw error;
+  }
+}
+
+/** A refusal on its way up: each level adds its step to the path, so the path is built only when something is refused. */
+class Refused extends Error {
+  constructor(readonly reason: string, public path = '') {
+    super(reason);
+  }
+
+  under(step: string): Refused {
+    this.path = step + this.path;
+    return this;
+  }
+}
+
+function write(value: unknown): string {
   if (value === null) return 'null';
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new NotCanonicalisable(path, `${value} is not a JSON number`);
+      if (!Number.isFinite(value)) throw new Refused(`${value} is not a JSON number`);
       return JSON.stringify(value); // ECMAScript Number::toString, as RFC 8785 prescribes; -0 is written 0
     case 'object': {
       if (Array.isArray(value)) {
         let out = '[';
-        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i] === undefined ? null : value[i], `${path}[${i}]`);
+        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + within(i, value[i] === undefined ? null : value[i]);
         return `${out}]`;
       }
       const prototype = Object.getPrototypeOf(value);
       if (prototype !== Object.prototype && prototype !== null) {
-        throw new NotCanonicalisable(path, `a ${(value as object).constructor?.name ?? 'non-plain'} object is not JSON`);
+        throw new Refused(`a ${(value as object).constructor?.name ?? 'non-plain'} object is not JSON`);
       }
       const record = value as Record<string, unknown>;
       const keys = Object.keys(record).sort(byCodeUnits);
       let out = '{';
       for (const key of keys) {
         if (record[key] === undefined) continue;
-        out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${canonicalJson(record[key], `${path}.${key}`)}`;
+        out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${within(key, record[key])}`;
       }
       return `${out}}`;
     }
     default:
-      throw new NotCanonicalisable(path, `a ${typeof value} is not JSON`);
+      throw new Refused(`a ${typeof value} is not JSON`);
+  }
+}
+
+/** An element's (index) or member's (key) canonical JSON, named in the path if it is refused. */
+function within(step: number | string, value: unknown): string {
+  try {
+    return write(value);
+  } catch (error) {
+    throw error instanceof Refused ? error.under(typeof step === 'number' ? `[${step}]` : `.${step}`) : error;
   }
 }
 

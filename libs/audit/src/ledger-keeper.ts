@@ -12,7 +12,7 @@
 import type { EventStore, StoredEvent, Subscription } from '../../event-store/src/event-store.port';
 import type { ReadStore } from '../../read-store/src/read-store.port';
 import { appendToLedger } from './ledger-append';
-import { LEDGER_INDEXES, readLedgerState } from './ledger';
+import { readLedgerState } from './ledger';
 import { latestHead, signHead, type SignedHead, type SignHeadOptions } from './signed-heads';
 import type { AuditSigningKey } from './signing-key';
 
@@ -75,7 +75,6 @@ export class LedgerKeeper {
   }
 
   async start(): Promise<void> {
-    for (const [collection, indexes] of Object.entries(LEDGER_INDEXES)) await this.readStore.ensureIndexes(collection, indexes);
     const state = await readLedgerState(this.readStore);
     this.position = state ? BigInt(state.position) : undefined;
     this.lastHead = await latestHead(this.readStore);
