@@ -72,7 +72,7 @@ function verdicts(r: BenchResults): Verdict[] {
       target: 'Analytics: p95 < 50 ms per endpoint at 100,000 journeys',
       measured: `slowest ${shortName(slowestAnalytics.endpoint)} p95 ${slowestAnalytics.latencyMs.p95} ms, on ${large.totalJourneys} seeded journeys (the ${large.logEvents}-event log); ${r.analytics.filter((e) => e.latencyMs.p95 >= 50).length} of ${r.analytics.length} endpoints over`,
       met: slowestAnalytics.latencyMs.p95 < 50,
-      cause: 'Reports without month roll-ups (after-exit, backlog, data quality, regions, conclusive-grounds times) read the fine cells of their date range (about one per journey; the index narrows to the range), decode and aggregate them on every request; backlog\'s open-waits filter (an $or on the wait\'s end) cannot be narrowed by an index, so it decodes every waiting cell up to its date.',
+      cause: 'Reports that no roll-up answers read cells in proportion to the journeys and decode and aggregate them on every request: backlog the waits open at its date or ending after it (an index on the end narrows to those), data quality, regions and conclusive-grounds times the fine cells of their date range (about one per journey); the API\'s garbage collection over its multi-gigabyte heap roughly doubles their in-process time. After-exit with no breakdown reads day roll-ups.',
     },
     {
       target: 'Growth: per-command cost flat from the smallest to the largest log',
