@@ -2,7 +2,7 @@ import { analyticsProjection } from '../../projections/analytics/analytics.proje
 import { journeyProjection } from '../../projections/journeys/journey.projection';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -118,7 +118,13 @@ describe('the operator CLI', () => {
     const child = spawn(process.execPath, [cliMain, 'seed', '--journeys', '20000', '--seed', '9', '--no-project', '--json'], { cwd: root, env: { ...process.env, DATA_DIR: dir } });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
-    await new Promise((r) => setTimeout(r, 1500));
+    // Interrupt once journeys are being appended (the write-ahead log grows), not after a fixed
+    // delay: on a busy machine the CLI may not have started, and installed its handler, by then.
+    const wal = join(dir, 'events.sqlite-wal');
+    for (let waited = 0; !(existsSync(wal) && statSync(wal).size > 256 * 1024); waited += 50) {
+      if (waited > 30_000) throw new Error('the seed never started appending');
+      await new Promise((r) => setTimeout(r, 50));
+    }
     child.kill('SIGINT');
     const code = await new Promise<number | null>((r) => child.on('exit', r));
     expect(code).toBe(0);
