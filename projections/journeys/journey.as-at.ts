@@ -11,7 +11,10 @@ import { journeyProjection } from './journey.projection';
  *
  * - `recorded` (what was known then): the events recorded by the end of `asOf` (the UK date
  *   of recordedAt), or at or before global position `atPosition`, corrections among them
- *   applied. Corrections recorded later are listed, not applied.
+ *   applied. Corrections recorded later are listed, not applied. What was known is always a
+ *   beginning of the stream: an event counts when it or any later event of the stream was
+ *   recorded by `asOf`, since the stream's order is the order of recording and recordedAt is
+ *   only the server clock's word for it (a clock set back makes it run backwards).
  * - `occurred` (what we now know about that date): every event known now, with every
  *   correction applied, whose occurredAt (as corrected) is on or before `asOf`. Corrections
  *   recorded after `asOf` are listed as applied.
@@ -42,13 +45,20 @@ type Fact = Exclude<ProjectedEvent, { type: 'RecordCorrected' }>;
 
 const recordedOn = (event: ProjectedEvent) => ukDateOf(event.metadata.recordedAt);
 
+/** The position of the last event of the stream known by the end of `asOf` (see AsAt), or -1. */
+function lastKnownBy(events: readonly ProjectedEvent[], asOf: CalendarDate): bigint {
+  for (let i = events.length - 1; i >= 0; i--) if (recordedOn(events[i]) <= asOf) return events[i].position;
+  return -1n;
+}
+
 /** The journey as at `at`, or null when nothing of it counts by then. `events` are its stream, in order. */
 export function journeyAsAt(events: readonly ProjectedEvent[], at: AsAt): JourneyAsAt | null {
   return 'asOf' in at && at.basis === 'occurred' ? asOccurred(events, at.asOf) : asRecorded(events, at);
 }
 
 function asRecorded(events: readonly ProjectedEvent[], at: AsAt): JourneyAsAt | null {
-  const known = 'asOf' in at ? (e: ProjectedEvent) => recordedOn(e) <= at.asOf : (e: ProjectedEvent) => e.position <= at.atPosition;
+  const lastKnown = 'asOf' in at ? lastKnownBy(events, at.asOf) : at.atPosition;
+  const known = (e: ProjectedEvent) => e.position <= lastKnown;
   const then = events.filter(known);
   const document = fold(then);
   if (!document) return null;
@@ -68,7 +78,8 @@ function asOccurred(events: readonly ProjectedEvent[], asOf: CalendarDate): Jour
   if (!document) return null;
   // A later correction matters if the event it corrects counts, or counted before it was corrected.
   const touched = new Set([...counted.map((f) => f.id), ...facts.filter((f) => original.get(f.id)! <= asOf).map((f) => f.id)]);
-  const later = all.filter((c) => recordedOn(c) > asOf && touched.has(c.data.correctedEventId));
+  const lastKnown = lastKnownBy(events, asOf);
+  const later = all.filter((c) => c.position > lastKnown && touched.has(c.data.correctedEventId));
   return { document, date: asOf, corrections: later.map((c) => notice(c, true)) };
 }
 

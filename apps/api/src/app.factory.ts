@@ -7,12 +7,19 @@ import { ErrorFilter } from './http/error.filter';
 import { harden } from './http/hardening';
 import { closeStores, openStores } from './infrastructure/stores';
 import { StrictValidationPipe } from './http/validation.pipe';
+import { clientErrorHandler, frameworkErrors } from './http/framework-errors';
 
 /** Builds the whole application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   const stores = await openStores(config);
   const hops = config.trustProxyHops;
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, trustProxy: hops > 0 ? (_address: string, hop: number) => hop < hops : false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: hops > 0 ? (_address: string, hop: number) => hop < hops : false,
+    // Errors answered before Nest sees the request, in the API's error shape too.
+    frameworkErrors,
+    clientErrorHandler,
+  });
   let app: NestFastifyApplication;
   try {
     app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, stores), adapter, {

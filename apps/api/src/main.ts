@@ -3,6 +3,7 @@ import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config';
 import { StoreLockedError } from '../../../libs/event-store/src/errors';
 import { ReadStoreLockedError } from '../../../libs/read-store/src/embedded/sqlite-file';
+import { KeyStoreLockedError } from '../../../libs/personal-data/src/errors';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -13,7 +14,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // Configuration and lock problems are the operator's to fix: say so plainly, no stack.
-  if (error instanceof ConfigError || error instanceof StoreLockedError || error instanceof ReadStoreLockedError) console.error(error.message);
-  else console.error(error);
+  const plain = error instanceof ConfigError || error instanceof StoreLockedError || error instanceof ReadStoreLockedError || error instanceof KeyStoreLockedError;
+  console.error(plain ? error.message : error);
   process.exit(1);
 });

@@ -2,9 +2,10 @@ import type { EventStore, StoredEvent, Subscription } from '../../../libs/event-
 import type { ReadStore } from '../../../libs/read-store/src/read-store.port';
 import { sortablePosition, type DocumentProjection } from '../../../projections/projection';
 import { cellChanges, incrementOf, type Cell } from '../../../projections/analytics/cells';
-import type { BulkWriteOperation } from '../../../libs/read-store/src/read-store.port';
+import { ReadStoreWriteFailed, type BulkWriteOperation } from '../../../libs/read-store/src/read-store.port';
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { historyOf, toProjectedEvent } from './projected-events';
+import { crashPoint } from '../../../libs/crash-points/src/crash-point';
 
 export interface ProjectionStatus {
   name: string;
@@ -186,6 +187,9 @@ export class ProjectionRunner<D extends { _id: string }> {
     try {
       await this.apply(batch);
     } catch (error) {
+      // The read store could not write (disk full): nothing of the batch is stored, and it may
+      // pass later, so the run resumes from its checkpoint after a pause, as after a lost subscription.
+      if (error instanceof ReadStoreWriteFailed) throw error;
       throw error instanceof ProjectionFailed ? error : new ProjectionFailed(error, batch[0]?.position);
     }
     // Progress after a reconnect: the next loss starts its backoff afresh.
@@ -248,7 +252,10 @@ export class ProjectionRunner<D extends { _id: string }> {
 
   private async apply(batch: StoredEvent[]): Promise<void> {
     if (batch.length === 0) return;
-    const last = batch[batch.length - 1].position;
+    // An event delivered again late (after later ones) may end a batch: the checkpoint is the
+    // highest position applied, and never moves back.
+    let last = this.position ?? batch[0].position;
+    for (const event of batch) if (event.position > last) last = event.position;
     await this.readStore.withTransaction(async (tx) => {
       const documents = tx.collection<D>(this.collection);
       const projected = batch.flatMap((stored) => {
@@ -281,6 +288,7 @@ export class ProjectionRunner<D extends { _id: string }> {
       });
       writes.push(...this.cellWrites(touched, new Map(loaded.map((doc) => [doc._id, doc])), changed));
       if (writes.length > 0) await documents.bulkWrite(writes);
+      crashPoint('projector.before-checkpoint'); // documents and cells written, checkpoint not, nothing committed
       await writeCheckpoint(tx, this.collection, this.projection.version, last, this.clock());
     });
     this.position = last;

@@ -55,7 +55,7 @@ export class Projector {
       if (entry.version === projection.version) await this.startLive(projection, entry.collection);
       else void this.rebuild(projection.name).catch((error) => this.logger.error(String(error)));
     }
-    if (this.options.heartbeatMs) this.heartbeat(this.options.heartbeatMs, (this.options.clock ?? now)());
+    if (this.options.heartbeatMs) this.heartbeat(this.options.heartbeatMs, await this.rebuildRequests());
     if (this.options.audit) {
       this.keeper = new LedgerKeeper(this.events, this.readStore, { log: new Logger('AuditLedger'), ...this.options.audit });
       await this.keeper.start();
@@ -64,19 +64,21 @@ export class Projector {
 
   /**
    * Publishes status for API processes that do not run the projector, and starts the rebuilds
-   * they asked for (a rebuildRequestedAt newer than when this process started or last looked).
+   * they asked for: a rebuildRequestedAt other than the one this process last saw (at its start,
+   * or since). Compared for change, not order: it is another process's clock, which may be
+   * behind this one's or have been set back since the last request.
    */
-  private heartbeat(everyMs: number, since: string): void {
+  private heartbeat(everyMs: number, seen: Map<string, string | undefined>): void {
     const timer = setTimeout(async () => {
       this.timers.delete(timer);
-      let seen = since;
       try {
         for (const report of await this.status()) {
           await this.readStore.collection(PROJECTION_STATUS).replaceOne({ _id: report.name }, { _id: report.name, ...report, publishedAt: (this.options.clock ?? now)() }, { upsert: true });
         }
-        for (const entry of await this.readStore.collection<CatalogEntry>(CATALOG).find({ rebuildRequestedAt: { $gt: since } })) {
-          seen = entry.rebuildRequestedAt! > seen ? entry.rebuildRequestedAt! : seen;
-          void this.rebuild(entry._id).catch((error) => this.logger.error(String(error)));
+        for (const [name, requestedAt] of await this.rebuildRequests()) {
+          if (requestedAt === undefined || requestedAt === seen.get(name) || !this.projections.some((p) => p.name === name)) continue;
+          seen.set(name, requestedAt);
+          void this.rebuild(name).catch((error) => this.logger.error(String(error)));
         }
       } catch (error) {
         this.logger.warn(`Heartbeat failed: ${error}`);
@@ -84,6 +86,12 @@ export class Projector {
       if (!this.stopped) this.heartbeat(everyMs, seen);
     }, everyMs);
     this.timers.add(timer);
+  }
+
+  /** Each projection's last rebuild request, as the catalog holds it. */
+  private async rebuildRequests(): Promise<Map<string, string | undefined>> {
+    const entries = await this.readStore.collection<CatalogEntry>(CATALOG).find({});
+    return new Map(entries.map((entry) => [entry._id, entry.rebuildRequestedAt]));
   }
 
   async stop(): Promise<void> {
@@ -127,9 +135,10 @@ export class Projector {
    */
   async waitFor(projection: string, position: bigint, timeoutMs: number): Promise<boolean> {
     this.projectionNamed(projection);
-    const deadline = Date.now() + timeoutMs;
+    // Elapsed time on the monotonic clock: a wall clock set back mid-wait must not stretch it.
+    const deadline = performance.now() + timeoutMs;
     for (;;) {
-      const remaining = deadline - Date.now();
+      const remaining = deadline - performance.now();
       if (remaining <= 0) return false;
       const runner = this.live.get(projection);
       if (runner && (await runner.waitFor(position, Math.min(remaining, 100)))) return true;

@@ -86,11 +86,11 @@ function recomputeAgainstLedger(stored: StoredEvent[], entries: Awaited<ReturnTy
 }
 
 async function waitForLedger(readStore: ReadStore, position: bigint, waitMs: number): Promise<void> {
-  const deadline = Date.now() + waitMs;
+  const deadline = performance.now() + waitMs; // monotonic: a wall clock set back must not stretch the wait
   for (;;) {
     const state = await readLedgerState(readStore);
     if (state && BigInt(state.position) >= position) return;
-    if (Date.now() >= deadline) throw new StreamNotYetLedgered(position);
+    if (performance.now() >= deadline) throw new StreamNotYetLedgered(position);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -15,6 +15,7 @@ import { appendToLedger } from './ledger-append';
 import { readLedgerState } from './ledger';
 import { latestHead, signHead, type SignedHead, type SignHeadOptions } from './signed-heads';
 import type { AuditSigningKey } from './signing-key';
+import { crashPoint } from '../../crash-points/src/crash-point';
 
 export interface LedgerKeeperOptions {
   /** Events per read-store transaction, at most. @default 500 */
@@ -175,6 +176,7 @@ export class LedgerKeeper {
     if (batch.length === 0) return;
     const now = this.options.clock();
     const result = await this.readStore.withTransaction((tx) => appendToLedger(tx, batch, { gapFree: this.events.gapFreePositions, now }));
+    crashPoint('ledger-keeper.after-commit'); // the batch is committed; the keeper's position has not moved on
     this.position = result.position;
     this.failures = 0;
     this.lastError = null;

@@ -111,3 +111,21 @@ export class KeyStoreLockedError extends Error {
     this.name = 'KeyStoreLockedError';
   }
 }
+
+/**
+ * The embedded key store could not write (disk full, I/O error). SQLite rolled the write back:
+ * a key offered was not stored (the command that needed it appends nothing), a destroy did not
+ * happen (the erasure enforcer destroys the key again from the recorded erasure).
+ */
+export class KeyStoreWriteFailed extends Error {
+  readonly type = 'key_store_write_failed' as const;
+  constructor(
+    readonly path: string,
+    /** SQLite's extended result code, e.g. SQLITE_FULL or SQLITE_IOERR_WRITE. */
+    readonly sqliteCode: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`The key store at ${path} could not write (${sqliteCode})`, options);
+    this.name = 'KeyStoreWriteFailed';
+  }
+}

@@ -143,3 +143,21 @@ export class BulkWriteError extends Error {
     this.code = typeof code === 'number' ? code : undefined;
   }
 }
+
+/**
+ * The store could not write (disk full, I/O error) and the transaction was rolled back whole:
+ * nothing of it is stored, in memory or on disk. Unlike a rejected write, this may pass once the
+ * disk recovers, so the projector retries from its checkpoint after a pause.
+ */
+export class ReadStoreWriteFailed extends Error {
+  readonly type = 'read_store_write_failed' as const;
+  /** @param reason the adapter's code for the failure, e.g. SQLITE_FULL. */
+  constructor(
+    readonly location: string,
+    readonly reason: string,
+    options?: ErrorOptions,
+  ) {
+    super(`The read store at ${location} could not write (${reason}); the transaction was rolled back`, options);
+    this.name = 'ReadStoreWriteFailed';
+  }
+}

@@ -1,5 +1,6 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiForbiddenResponse, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ErrorResponseDto } from '../http/error-response.dto';
 import type { Role } from './tokens/claims';
 
 export const ACCESS_POLICY = 'vjt:access-policy';
@@ -17,8 +18,9 @@ export const Allow = (...roles: Role[]) =>
   applyDecorators(
     SetMetadata(ACCESS_POLICY, { roles } satisfies AccessPolicy),
     ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'No valid bearer token (code UNAUTHENTICATED)' }),
-    ApiForbiddenResponse({ description: `Only ${roles.join(', ')} may call this (code FORBIDDEN)` }),
+    ApiUnauthorizedResponse({ description: 'No valid bearer token (code UNAUTHENTICATED)', type: ErrorResponseDto }),
+    ApiForbiddenResponse({ description: `Only ${roles.join(', ')} may call this (code FORBIDDEN)`, type: ErrorResponseDto }),
+    ApiTooManyRequestsResponse({ description: 'Too many requests from this client or user (code RATE_LIMITED, with Retry-After)', type: ErrorResponseDto }),
   );
 
 /** Anyone may call the route, without a token (health checks only). */

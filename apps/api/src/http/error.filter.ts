@@ -8,7 +8,9 @@ import {
 import { UnknownProjection } from '../../../projector/src/projector';
 import { etag } from './revision-headers';
 import { AuditConflict } from '../audit/audit-errors';
-import { DataKeyMissingError, UnknownKeyEncryptionKeyError } from '../../../../libs/personal-data/src/errors';
+import { DataKeyMissingError, KeyStoreWriteFailed, UnknownKeyEncryptionKeyError } from '../../../../libs/personal-data/src/errors';
+import { EventStoreWriteFailed, StoreDurabilityLost } from '../../../../libs/event-store/src/errors';
+import { ReadStoreWriteFailed } from '../../../../libs/read-store/src/read-store.port';
 
 interface ErrorBody {
   statusCode: number;
@@ -27,6 +29,8 @@ export class ErrorFilter implements ExceptionFilter {
     const body = this.toBody(error, reply);
     if (body.statusCode >= 500 && body.statusCode !== 503) {
       this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    } else if (isDiskFailure(error)) {
+      this.logger.error(error.message); // the operator's to fix (a full or failing disk): the file and SQLite's code, no stack
     }
     void reply.status(body.statusCode).send(body);
   }
@@ -67,6 +71,7 @@ export class ErrorFilter implements ExceptionFilter {
       reply.header('Retry-After', String(error.retryAfterSeconds));
       return { statusCode: 503, code: error.code, message: error.message };
     }
+    if (isDiskFailure(error)) return this.fromDiskFailure(error, reply);
     if (isPluginErrorBody(error)) return error;
     if (isStoreUnavailable(error)) {
       reply.header('Retry-After', '1');
@@ -76,6 +81,25 @@ export class ErrorFilter implements ExceptionFilter {
     if (parsing) return parsing;
     if (error instanceof HttpException) return this.fromHttpException(error);
     return { statusCode: 500, code: 'INTERNAL_ERROR', message: 'Something went wrong; nothing was recorded unless a response said so.' };
+  }
+
+  /** The embedded stores' disk failures; the body names no file (the log line does). */
+  private fromDiskFailure(error: DiskFailure, reply: FastifyReply): ErrorBody {
+    if (error instanceof StoreDurabilityLost) {
+      // Normally never sent: the process stops in the same turn (sqlite-failures.ts).
+      return {
+        statusCode: 503, code: 'STORE_DURABILITY_LOST',
+        message: 'The server could not make this write durable and is stopping; whether it was recorded is unknown. Retry once the service is back, with the same Idempotency-Key.',
+      };
+    }
+    reply.header('Retry-After', String(DISK_FAILURE_RETRY_AFTER_SECONDS));
+    if (error instanceof EventStoreWriteFailed) {
+      return { statusCode: 503, code: 'EVENT_STORE_WRITE_FAILED', message: 'The event store could not write (its disk is full or failing); nothing was recorded. Retry later.' };
+    }
+    if (error instanceof KeyStoreWriteFailed) {
+      return { statusCode: 503, code: 'KEY_STORE_WRITE_FAILED', message: 'The key store could not write (its disk is full or failing); the request did not complete. Retry later, with the same Idempotency-Key.' };
+    }
+    return { statusCode: 503, code: 'READ_STORE_WRITE_FAILED', message: 'The read store could not write (its disk is full or failing); the request did not complete. Retry later.' };
   }
 
   /** Fastify's body parsing errors (Nest wraps them in an HttpException whose cause keeps the code). */
@@ -93,6 +117,15 @@ export class ErrorFilter implements ExceptionFilter {
     const codes: Record<number, string> = { 400: 'BAD_REQUEST', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
     return { statusCode: status, code: codes[status] ?? `HTTP_${status}`, message: error.message };
   }
+}
+
+/** A full disk rarely frees itself within a second. */
+const DISK_FAILURE_RETRY_AFTER_SECONDS = 5;
+
+type DiskFailure = EventStoreWriteFailed | KeyStoreWriteFailed | ReadStoreWriteFailed | StoreDurabilityLost;
+
+function isDiskFailure(error: unknown): error is DiskFailure {
+  return error instanceof EventStoreWriteFailed || error instanceof KeyStoreWriteFailed || error instanceof ReadStoreWriteFailed || error instanceof StoreDurabilityLost;
 }
 
 const GRPC_DEADLINE_EXCEEDED = 4;

@@ -76,6 +76,10 @@ export const SnakeCodeListField = (max: number, options: FieldOptions = {}) =>
     doc(options, { type: String, isArray: true, pattern: SNAKE_CODE.source }),
   );
 
-/** A nested object validated with its own class. */
+/**
+ * A nested object validated with its own class. Swagger takes a function as a lazy type only
+ * when the function is named `type` (`{ type: () => X }`); the thunk passed in is anonymous, so
+ * it is wrapped, else the document refers to `#/components/schemas/` with no name.
+ */
 export const NestedField = (type: () => new () => object, options: FieldOptions = {}) =>
-  applyDecorators(...presence(options), ValidateNested(), Type(type), doc(options, { type }));
+  applyDecorators(...presence(options), ValidateNested(), Type(type), doc(options, { type: () => type() }));

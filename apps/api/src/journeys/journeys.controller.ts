@@ -1,6 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus, QueryBus } from '@nestjs/cqrs';
-import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiHeader, ApiNotFoundResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { ErrorResponseDto, StepRecordedDto } from '../http/error-response.dto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { ukDateOf } from '../../../../libs/domain/src/calendar/calendar-date';
@@ -31,6 +34,11 @@ const Id = JourneyId;
 const CommandHeaders = () => (target: object, key: string | symbol, descriptor: PropertyDescriptor) => {
   ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retry with the same key and body returns the first result and records nothing' })(target, key, descriptor);
   ApiHeader({ name: 'If-Match', required: false, description: 'The journey ETag last read: the step is recorded only if the journey has not changed (else 409)' })(target, key, descriptor);
+  ApiCreatedResponse({ description: 'Recorded (or an Idempotency-Key retry: the first result, with Idempotent-Replayed: true)', type: StepRecordedDto })(target, key, descriptor);
+  ApiBadRequestResponse({ description: 'A field, the id, If-Match or Idempotency-Key is not valid (code VALIDATION_FAILED, MALFORMED_BODY); nothing recorded', type: ErrorResponseDto })(target, key, descriptor);
+  ApiNotFoundResponse({ description: 'No such journey on the caller’s caseload (code JOURNEY_NOT_FOUND); nothing recorded', type: ErrorResponseDto })(target, key, descriptor);
+  ApiConflictResponse({ description: 'The journey changed since If-Match (code CONCURRENCY_CONFLICT, with currentRevision and its ETag); nothing recorded', type: ErrorResponseDto })(target, key, descriptor);
+  ApiUnprocessableEntityResponse({ description: 'A rule of the NRM refuses the step, or the Idempotency-Key was used for another request; nothing recorded', type: ErrorResponseDto })(target, key, descriptor);
 };
 
 /** The journeys API: turns HTTP into commands and queries, nothing more. */

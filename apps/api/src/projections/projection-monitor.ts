@@ -38,12 +38,12 @@ export class StoredProjectionMonitor implements ProjectionMonitor {
   async waitFor(projection: string, position: bigint, timeoutMs: number): Promise<boolean> {
     const known = this.projections.find((p) => p.name === projection);
     if (!known) throw new UnknownProjection(projection);
-    const deadline = Date.now() + timeoutMs;
+    const deadline = performance.now() + timeoutMs; // monotonic: a wall clock set back must not stretch the wait
     for (;;) {
       const serving = (await readCatalogEntry(this.readStore, projection))?.collection ?? known.collection;
       const applied = await readCheckpoint(this.readStore, serving);
       if (applied !== undefined && applied >= position) return true;
-      if (Date.now() >= deadline) return false;
+      if (performance.now() >= deadline) return false;
       await new Promise((r) => setTimeout(r, this.pollMs));
     }
   }

@@ -15,6 +15,11 @@
  * events is on disk: durability per acknowledged append is unchanged, while a burst of
  * concurrent commands pays one fsync instead of one each (see docs/performance.md).
  *
+ * Disk failures: a write the disk refuses (SQLITE_FULL, SQLITE_IOERR_*) rolls the group back and
+ * rejects its appends with EventStoreWriteFailed; the next append simply tries again. A failed
+ * fsync is fatal: the store refuses every write from then on and calls onDurabilityLost, which
+ * stops the process (StoreDurabilityLost and sqlite-failures.ts say why).
+ *
  * Event ids: EventStoreDB silently drops an event whose id it has already stored. Here a reused
  * id rejects the whole append instead (DuplicateEventIdError): retries are made safe by
  * Idempotency-Keys, so a reused id means a bug, and dropping it silently would hide that.
@@ -23,8 +28,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import {
+  EventStoreWriteFailed,
   IdempotencyKeyAlreadyUsedError,
   IdempotencyKeyReusedError,
+  StoreDurabilityLost,
   WrongExpectedRevisionError,
 } from '../errors';
 import type {
@@ -41,8 +48,10 @@ import type {
   Subscription,
 } from '../event-store.port';
 import { openLockedDatabase } from './sqlite-schema';
+import { classifySqliteFailure, type DurabilityLostHandler, sqliteCodeOf, stopProcessOnDurabilityLost } from './sqlite-failures';
 import { AppendSignal, SqliteSubscription, type SubscriptionSource } from './sqlite-subscription';
 import { isDuplicateEventId, prepareStatements, type Statements, toAppendResult, toStoredEvent } from './sqlite-statements';
+import { crashPoint } from '../../../crash-points/src/crash-point';
 
 /** An event id that is already stored (or repeated within the append); nothing was appended. */
 export class DuplicateEventIdError extends Error {
@@ -59,6 +68,11 @@ export interface SqliteEventStoreOptions {
   fileName?: string;
   /** Events per read for readAll and subscriptions. Defaults to 1000. */
   pageSize?: number;
+  /**
+   * Called once if an fsync fails (see StoreDurabilityLost); the store already refuses every
+   * write by then. Defaults to stopping the process (exit code 70). Tests pass their own.
+   */
+  onDurabilityLost?: DurabilityLostHandler;
 }
 
 /** An append waiting for the group commit at the end of this event-loop turn. */
@@ -112,6 +126,8 @@ export class SqliteEventStore implements EventStore {
   /** Appends called this turn, committed together by flush(). */
   private pending: PendingAppend[] = [];
   private readonly counters: SqliteEventStoreStats = { commits: 0, appends: 0 };
+  /** Set when an fsync failed: from then on every append is refused, never retried. */
+  private durabilityLost: StoreDurabilityLost | undefined;
   /** One append in its own savepoint (a nested better-sqlite3 transaction). */
   private readonly appendInSavepoint: (append: PendingAppend, head: GlobalPosition | undefined) => AppendResult;
   /** Runs the whole group in one transaction; returns each append's result or error. */
@@ -122,6 +138,7 @@ export class SqliteEventStore implements EventStore {
     /** The database file, as named in StoreLockedError. */
     readonly path: string,
     private readonly pageSize: number,
+    private readonly onDurabilityLost: DurabilityLostHandler,
   ) {
     this.statements = prepareStatements(db);
     this.head = this.statements.selectHead.get()?.head ?? undefined;
@@ -136,6 +153,8 @@ export class SqliteEventStore implements EventStore {
           if (append.events.length > 0) head = result.position;
           return { result };
         } catch (error) {
+          // After some I/O errors SQLite rolls back the whole transaction: then none of the group stands.
+          if (!db.inTransaction) throw error;
           return { error }; // its savepoint is rolled back; the rest of the group goes on
         }
       });
@@ -157,7 +176,7 @@ export class SqliteEventStore implements EventStore {
     if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be a positive integer, got ${pageSize}`);
     fs.mkdirSync(options.directory, { recursive: true });
     const file = path.join(options.directory, options.fileName ?? 'events.sqlite');
-    return new SqliteEventStore(openLockedDatabase(file), file, pageSize);
+    return new SqliteEventStore(openLockedDatabase(file), file, pageSize, options.onDurabilityLost ?? stopProcessOnDurabilityLost);
   }
 
   /**
@@ -166,6 +185,8 @@ export class SqliteEventStore implements EventStore {
    * and the position of its last event; for a stream that does not exist, revision -1n and the
    * head position (-1n when the log is empty). A claim on an empty append is still recorded.
    * @throws DuplicateEventIdError when an event id is already stored.
+   * @throws EventStoreWriteFailed when the disk refused the write (nothing was appended).
+   * @throws StoreDurabilityLost when an fsync failed, then and for every later append.
    */
   async append(
     streamId: string,
@@ -174,6 +195,7 @@ export class SqliteEventStore implements EventStore {
     claim?: IdempotencyClaim,
   ): Promise<AppendResult> {
     this.assertOpen();
+    if (this.durabilityLost) throw this.durabilityLost;
     return new Promise<AppendResult>((resolve, reject) => {
       if (this.pending.push({ streamId, events, expected, claim, resolve, reject }) === 1) setImmediate(() => this.flush());
     });
@@ -184,15 +206,22 @@ export class SqliteEventStore implements EventStore {
     const group = this.pending;
     if (group.length === 0) return;
     this.pending = [];
+    if (this.durabilityLost) {
+      for (const append of group) append.reject(this.durabilityLost);
+      return;
+    }
     let outcomes: ReturnType<typeof this.commitGroup>;
     try {
       outcomes = this.commitGroup(group);
       this.counters.commits++;
       this.counters.appends += group.length;
     } catch (error) {
-      for (const append of group) append.reject(error); // the commit itself failed: none is stored
+      const failure = this.failure(error);
+      for (const append of group) append.reject(failure); // the commit itself failed: none is acknowledged
+      if (failure instanceof StoreDurabilityLost) this.onDurabilityLost(failure); // SQLite syncs only at commit: only here
       return;
     }
+    crashPoint('event-store.after-commit'); // committed and fsynced, nothing acknowledged yet
     let appended = false;
     for (const [i, outcome] of outcomes.entries()) {
       if ('error' in outcome) continue;
@@ -203,7 +232,18 @@ export class SqliteEventStore implements EventStore {
       }
     }
     if (appended) this.signal.notify();
-    outcomes.forEach((outcome, i) => ('error' in outcome ? group[i].reject(outcome.error) : group[i].resolve(outcome.result)));
+    outcomes.forEach((outcome, i) => ('error' in outcome ? group[i].reject(this.failure(outcome.error)) : group[i].resolve(outcome.result)));
+  }
+
+  /**
+   * What a failed append is rejected with: a write the disk refused becomes EventStoreWriteFailed
+   * (SQLite rolled it back); a failed fsync marks the store lost for good (StoreDurabilityLost).
+   */
+  private failure(error: unknown): unknown {
+    const kind = classifySqliteFailure(error);
+    if (kind === 'fsync') return (this.durabilityLost ??= new StoreDurabilityLost('event store', this.path, sqliteCodeOf(error)!, { cause: error }));
+    if (kind === 'write') return new EventStoreWriteFailed(this.path, sqliteCodeOf(error)!, { cause: error });
+    return error;
   }
 
   async readStream(streamId: string): Promise<StoredEvent[]> {

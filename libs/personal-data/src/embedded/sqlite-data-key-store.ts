@@ -12,6 +12,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { DataKeyRecord, DataKeyStore, WrappedDataKey } from '../data-key-store.port';
+import { KeyStoreWriteFailed } from '../errors';
+import { StoreDurabilityLost } from '../../../event-store/src/errors';
+import {
+  classifySqliteFailure, type DurabilityLostHandler, sqliteCodeOf, stopProcessOnDurabilityLost,
+} from '../../../event-store/src/embedded/sqlite-failures';
 import { openKeyDatabase, prepareKeyStatements, type DataKeyRow, type KeyStatements } from './sqlite-key-schema';
 
 const CHECKPOINT = 'erasure_checkpoint';
@@ -27,6 +32,12 @@ export interface SqliteDataKeyStoreSettings {
 export interface SqliteDataKeyStoreOptions {
   /** The data folder; the store lives in its `keys` subfolder (created, owner-only). */
   dataDir: string;
+  /**
+   * Called once if an fsync fails: a key must be on disk before events sealed with it are
+   * appended, and a destroyed key must stay destroyed, so the key store treats a failed fsync as
+   * the event store does (StoreDurabilityLost). Defaults to stopping the process.
+   */
+  onDurabilityLost?: DurabilityLostHandler;
 }
 
 /** `<dataDir>/keys`: the folder the embedded key store owns. */
@@ -44,11 +55,14 @@ export class SqliteDataKeyStore implements DataKeyStore {
   private closed = false;
   private readonly statements: KeyStatements;
   private offered: Array<{ key: WrappedDataKey; resolve: (record: DataKeyRecord) => void; reject: (error: unknown) => void }> = [];
+  /** Set when an fsync failed: from then on every write is refused, never retried. */
+  private durabilityLost: StoreDurabilityLost | undefined;
 
   private constructor(
     private readonly db: Database.Database,
     /** The database file. */
     readonly path: string,
+    private readonly onDurabilityLost: DurabilityLostHandler,
   ) {
     this.statements = prepareKeyStatements(db);
   }
@@ -61,7 +75,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
     const directory = keysDirectory(options.dataDir);
     fs.mkdirSync(directory, { recursive: true, mode: 0o700 });
     const file = path.join(directory, 'data-keys.sqlite');
-    return new SqliteDataKeyStore(openKeyDatabase(file), file);
+    return new SqliteDataKeyStore(openKeyDatabase(file), file, options.onDurabilityLost ?? stopProcessOnDurabilityLost);
   }
 
   /**
@@ -84,10 +98,10 @@ export class SqliteDataKeyStore implements DataKeyStore {
     try {
       this.assertOpen();
       // better-sqlite3 is synchronous: nothing can run between each insert and its read-back.
-      const stored = this.db.transaction(() => batch.map(({ key }) => {
+      const stored = this.writing(() => this.db.transaction(() => batch.map(({ key }) => {
         this.statements.insertIfAbsent.run(key.journeyId, key.kekId, Buffer.from(key.wrapped, 'base64'), key.createdAt);
         return toRecord(this.statements.select.get(key.journeyId)!);
-      }))();
+      }))());
       batch.forEach((offer, i) => offer.resolve(stored[i]));
     } catch (error) {
       for (const offer of batch) offer.reject(error);
@@ -102,9 +116,9 @@ export class SqliteDataKeyStore implements DataKeyStore {
 
   async destroy(journeyId: string, erasedAt: string): Promise<void> {
     this.assertOpen();
-    this.statements.destroy.run(journeyId, erasedAt);
+    this.writing(() => this.statements.destroy.run(journeyId, erasedAt));
     // Exclusive locking means no reader can hold the WAL back, so TRUNCATE always completes.
-    const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>;
+    const [result] = this.writing(() => this.db.pragma('wal_checkpoint(TRUNCATE)') as Array<{ busy: number }>);
     if (result.busy !== 0) throw new Error(`The key store at ${this.path} could not checkpoint its WAL after a destroy`);
   }
 
@@ -117,7 +131,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
   async rewrap(journeyId: string, fromKekId: string, next: WrappedDataKey): Promise<boolean> {
     this.assertOpen();
     if (next.journeyId !== journeyId) throw new RangeError(`rewrap of journey ${journeyId} was given the key of journey ${next.journeyId}`);
-    const result = this.statements.rewrap.run(next.kekId, Buffer.from(next.wrapped, 'base64'), journeyId, fromKekId);
+    const result = this.writing(() => this.statements.rewrap.run(next.kekId, Buffer.from(next.wrapped, 'base64'), journeyId, fromKekId));
     return result.changes === 1;
   }
 
@@ -128,7 +142,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
 
   async saveErasureCheckpoint(position: string): Promise<void> {
     this.assertOpen();
-    this.statements.upsertState.run(CHECKPOINT, position);
+    this.writing(() => this.statements.upsertState.run(CHECKPOINT, position));
   }
 
   /** Reads back the pragmas that durability and erasure rely on. */
@@ -153,5 +167,26 @@ export class SqliteDataKeyStore implements DataKeyStore {
 
   private assertOpen(): void {
     if (this.closed) throw new Error(`The key store at ${this.path} is closed`);
+  }
+
+  /**
+   * Runs a write: a write the disk refused becomes KeyStoreWriteFailed (SQLite rolled it back);
+   * a failed fsync marks the store lost for good (it refuses every later write) and calls
+   * onDurabilityLost.
+   */
+  private writing<T>(write: () => T): T {
+    if (this.durabilityLost) throw this.durabilityLost;
+    try {
+      return write();
+    } catch (error) {
+      const kind = classifySqliteFailure(error);
+      if (kind === 'fsync' && !this.durabilityLost) {
+        this.durabilityLost = new StoreDurabilityLost('key store', this.path, sqliteCodeOf(error)!, { cause: error });
+        this.onDurabilityLost(this.durabilityLost); // by default the process stops here
+      }
+      if (kind === 'fsync') throw this.durabilityLost;
+      if (kind === 'write') throw new KeyStoreWriteFailed(this.path, sqliteCodeOf(error)!, { cause: error });
+      throw error;
+    }
   }
 }

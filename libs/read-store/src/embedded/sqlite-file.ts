@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import type { IndexDefinition } from './indexes';
+import { ReadStoreWriteFailed } from '../read-store.port';
 
 const SCHEMA_VERSION = 1;
 
@@ -57,7 +58,7 @@ export class SqliteFile {
   private readonly statements: Statements;
   private readonly commitBatches: (batches: CommitBatch[]) => void;
 
-  constructor(path: string) {
+  constructor(private readonly path: string) {
     this.db = new Database(path, { timeout: LOCK_WAIT_MS });
     try {
       // One process owns the file: the documents held in memory would go stale behind another writer,
@@ -136,22 +137,41 @@ export class SqliteFile {
 
   /** Writes all batches in one SQLite transaction (all or nothing). */
   commit(batches: CommitBatch[]): void {
-    this.commitBatches(batches);
+    this.writing(() => this.commitBatches(batches));
   }
 
   addIndexes(collection: string, definitions: readonly IndexDefinition[]): void {
-    this.db.transaction(() => {
+    this.writing(() => this.db.transaction(() => {
       this.statements.createCollection.run(collection);
       for (const d of definitions) this.statements.insertIndex.run(collection, d.name, JSON.stringify(d));
-    })();
+    })());
   }
 
   drop(collection: string): void {
-    this.db.transaction(() => {
+    this.writing(() => this.db.transaction(() => {
       this.statements.dropDocuments.run(collection);
       this.statements.dropIndexes.run(collection);
       this.statements.dropCollection.run(collection);
-    })();
+    })());
+  }
+
+  /**
+   * A write the disk refused (SQLITE_FULL, SQLITE_IOERR_*, SQLITE_READONLY*) becomes
+   * ReadStoreWriteFailed: SQLite rolled the transaction back, and the callers update their
+   * in-memory state only after a commit returns, so nothing of it is anywhere. (No fsync here
+   * at commit: synchronous=NORMAL syncs only at SQLite's checkpoints, whose errors SQLite keeps
+   * to itself and retries; and this file is rebuilt from the event store if ever in doubt.)
+   */
+  private writing(write: () => void): void {
+    try {
+      write();
+    } catch (error) {
+      const code = (error as { code?: unknown } | null)?.code;
+      if (typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_READONLY'))) {
+        throw new ReadStoreWriteFailed(this.path, code, { cause: error });
+      }
+      throw error;
+    }
   }
 
   close(): void {

@@ -10,6 +10,7 @@ import {
 } from '../read-store.port';
 import { AutoCommitCollection, type AutoCommitHost } from './auto-commit-collection';
 import { encodeDocument } from './codec';
+import { crashPoint } from '../../../crash-points/src/crash-point';
 import { CollectionState, DEFAULT_CACHED_DOCUMENTS } from './collection-state';
 import { duplicateKeyOf, normalizeIndex, reconcileIndex, type IndexDefinition } from './indexes';
 import { CollectionOverlay } from './overlay';
@@ -161,6 +162,7 @@ export class SqliteReadStore implements ReadStore {
       }),
     }));
     this.file.commit(batches);
+    crashPoint('read-store.after-commit'); // in SQLite, not yet in the in-memory collections
     for (const overlay of dirty) {
       overlay.base.apply(overlay.changes);
       if (overlay.created) this.existing.add(overlay.name);
