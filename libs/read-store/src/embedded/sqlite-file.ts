@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import type { IndexDefinition } from './indexes';
 import { ReadStoreWriteFailed } from '../read-store.port';
+import { classifySqliteFailure, sqliteCodeOf } from '../../../event-store/src/embedded/sqlite-failures';
 
 const SCHEMA_VERSION = 1;
 
@@ -166,10 +167,8 @@ export class SqliteFile {
     try {
       write();
     } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      if (typeof code === 'string' && (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_READONLY'))) {
-        throw new ReadStoreWriteFailed(this.path, code, { cause: error });
-      }
+      // A failed fsync too (only SQLite's checkpoints sync here): this file can be rebuilt from the log.
+      if (classifySqliteFailure(error)) throw new ReadStoreWriteFailed(this.path, sqliteCodeOf(error)!, { cause: error });
       throw error;
     }
   }
