@@ -8,6 +8,7 @@ import { harden } from './http/hardening';
 import { closeStores, openStores } from './infrastructure/stores';
 import { StrictValidationPipe } from './http/validation.pipe';
 import { clientErrorHandler, frameworkErrors } from './http/framework-errors';
+import { serveWebPages } from './web/web-pages';
 
 /** Builds the whole application (used by main.ts and by the end-to-end tests). */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
@@ -31,6 +32,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     throw error;
   }
   await harden(app, config);
+  await serveWebPages(app, config);
   app.useGlobalPipes(new StrictValidationPipe());
   app.useGlobalFilters(new ErrorFilter());
   app.enableShutdownHooks();

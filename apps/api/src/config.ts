@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { defaultWebDir } from '../../web/web-dir';
 
 /**
  * Configuration from environment variables, validated at start. Every limit is here so
@@ -8,6 +9,8 @@ export interface AppConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** The built browser front end (dashboard, timeline): `npm run build` writes it to dist/web. */
+  webDir: string;
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
   /** How long a read with minPosition waits for the projection before a 503. */
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: int('PORT', 3000, 0, 65535),
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR || './data'),
+    webDir: resolve(env.WEB_DIR || defaultWebDir()),
     bodyLimitBytes: int('BODY_LIMIT_BYTES', 256 * 1024, 1024, 64 * 1024 * 1024),
     readYourWritesTimeoutMs: int('READ_YOUR_WRITES_TIMEOUT_MS', 5000, 0, 60_000),
     projectorBatchSize: int('PROJECTOR_BATCH_SIZE', 500, 1, 100_000),

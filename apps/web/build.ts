@@ -1,0 +1,58 @@
+import { build } from 'esbuild';
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defaultWebDir, projectRoot } from './web-dir';
+
+/** One bundle per page; ECharts goes only into the dashboard's. */
+export const WEB_PAGES = ['dashboard', 'timeline'] as const;
+
+export interface WebBuildResult {
+  outDir: string;
+  /** Each output file and its size in bytes, for the build log and the size check in tests. */
+  files: Record<string, number>;
+}
+
+/**
+ * Bundles the browser code (apps/web/src, TypeScript) with esbuild into `outDir/assets`, and
+ * copies the page shells and styles (apps/web/static). Everything a page loads is served
+ * from here: no CDN, no runtime fetch of code from elsewhere.
+ */
+export async function buildWeb(outDir: string = defaultWebDir(), options: { minify?: boolean } = {}): Promise<WebBuildResult> {
+  const root = projectRoot();
+  const assets = join(outDir, 'assets');
+  mkdirSync(assets, { recursive: true });
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: Object.fromEntries(WEB_PAGES.map((page) => [page, `apps/web/src/${page}/main.ts`])),
+    outdir: assets,
+    bundle: true,
+    format: 'esm',
+    target: ['chrome110', 'firefox110', 'safari16'],
+    minify: options.minify ?? true,
+    sourcemap: 'linked',
+    tsconfig: join(root, 'apps/web/tsconfig.json'),
+    metafile: true,
+    logLevel: 'warning',
+    legalComments: 'linked',
+  });
+  cpSync(join(root, 'apps/web/static'), outDir, { recursive: true });
+  const files: Record<string, number> = {};
+  for (const [file, output] of Object.entries(result.metafile.outputs)) files[file.slice(file.indexOf('assets/'))] = output.bytes;
+  for (const file of readdirSync(join(root, 'apps/web/static'))) files[file] = 0;
+  return { outDir, files };
+}
+
+if (require.main === module) {
+  const started = Date.now();
+  buildWeb(process.argv[2] ? resolve(process.argv[2]) : undefined).then(
+    ({ outDir, files }) => {
+      const scripts = Object.entries(files).filter(([name]) => name.endsWith('.js'));
+      const sizes = scripts.map(([name, bytes]) => `${name} ${Math.round(bytes / 1024)} KiB`).join(', ');
+      console.log(`Web front end built into ${outDir} in ${Date.now() - started} ms: ${sizes}`);
+    },
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
+}

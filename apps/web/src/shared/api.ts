@@ -1,0 +1,58 @@
+import { currentSession } from './session';
+
+/** An answer from the API that is not a success: its status, code and plain message (the API's error shape). */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly errors: Array<{ field: string; rule: string; message: string }> = [],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Raised when no one is signed in, or the API refused the token (401): the page asks for one. */
+export class SignInNeeded extends Error {
+  constructor(message = 'Sign in with an access token to continue.') {
+    super(message);
+    this.name = 'SignInNeeded';
+  }
+}
+
+/** GET a JSON resource of the API with the signed-in user's token. */
+export async function getJson<T>(path: string, init: { signal?: AbortSignal } = {}): Promise<T> {
+  const response = await request(path, 'application/json', init.signal);
+  return (await response.json()) as T;
+}
+
+/** GET a text resource (CSV) of the API with the signed-in user's token. */
+export async function getText(path: string, accept: string, init: { signal?: AbortSignal } = {}): Promise<string> {
+  const response = await request(path, accept, init.signal);
+  return response.text();
+}
+
+async function request(path: string, accept: string, signal?: AbortSignal): Promise<Response> {
+  const session = currentSession();
+  if (!session) throw new SignInNeeded();
+  const response = await fetch(path, { headers: { authorization: `Bearer ${session.token}`, accept }, signal });
+  if (response.ok) return response;
+  let body: { code?: string; message?: string; errors?: ApiError['errors'] } = {};
+  try {
+    body = await response.json();
+  } catch {
+    // Not the API's error shape (a proxy's page, say): the status says enough.
+  }
+  const message = body.message ?? `${response.status} ${response.statusText}`;
+  if (response.status === 401) throw new SignInNeeded(`The API refused the token: ${message}`);
+  throw new ApiError(response.status, body.code ?? 'HTTP_ERROR', message, body.errors ?? []);
+}
+
+/** A query string from the parameters that are set, in a stable order. */
+export function query(params: Record<string, string | number | boolean | undefined | null>): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}

@@ -1,0 +1,4 @@
+import { h, replaceChildren } from '../shared/dom';
+import { startPage } from '../shared/page';
+
+startPage({ roles: ['auditor', 'support_worker'], async render(main) { replaceChildren(main, h('p', {}, 'Timeline')); } });
