@@ -62,9 +62,9 @@ describe('generateJourneys: options', () => {
     expect([...generateJourneys({ journeys: 0, seed: 1 })]).toEqual([]);
   });
 
-  it('the demo set is about 200 journeys from seed 2024', () => {
-    expect(DEMO_SEED).toEqual({ journeys: 200, seed: 2024 });
-    expect([...generateJourneys(DEMO_SEED)]).toHaveLength(200);
+  it('the demo set is 2,000 journeys from seed 2024', () => {
+    expect(DEMO_SEED).toEqual({ journeys: 2000, seed: 2024 });
+    expect([...generateJourneys(DEMO_SEED)]).toHaveLength(2000);
   });
 });
 

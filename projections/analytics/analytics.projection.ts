@@ -12,7 +12,7 @@ import { rollupsOf } from './rollups';
  */
 export const analyticsProjection: DocumentProjection<JourneyDocument> = {
   name: 'analytics',
-  version: 5,
+  version: 6,
   collection: 'analytics',
   indexes: [
     { key: { kind: 1, family: 1, date: 1 }, name: 'cells_by_family_date' },
@@ -23,6 +23,7 @@ export const analyticsProjection: DocumentProjection<JourneyDocument> = {
   // 3: corrections (the journey document's version 4).
   // 4: journey documents without their folded events (version 5).
   // 5: after-exit roll-ups by day.
+  // 6: journey flow cells (the dashboard's Sankey).
   documentId: (event) => journeyProjection.documentId(event),
   needsHistory: (event) => journeyProjection.needsHistory!(event),
   evolve: (document, event, history) => journeyProjection.evolve(document, event, history),

@@ -135,7 +135,7 @@ const ROUTES: Array<[route: string, shapes: string[]]> = [
   ...[
     '/analytics/decision-times?stage=reasonable_grounds', '/analytics/decision-times?stage=conclusive_grounds',
     '/analytics/decision-times?stage=reasonable_grounds&basis=cohort', '/analytics/backlog', '/analytics/reconsiderations',
-    '/analytics/care', '/analytics/exits', '/analytics/after-exit',
+    '/analytics/care', '/analytics/exits', '/analytics/after-exit', '/analytics/flow',
   ].map((route): [string, string[]] => [route, SHAPES]),
 ];
 /** ANALYTICS_SUPPRESSION_THRESHOLD's default: the app below runs without it. */

@@ -5,6 +5,7 @@ import type { ReadStore } from '../../../../libs/read-store/src/read-store.port'
 import { DATA_QUALITY } from '../../../../projections/analytics/facts/data-quality';
 import { DECISIONS } from '../../../../projections/analytics/facts/decisions';
 import { EXITS } from '../../../../projections/analytics/facts/exits';
+import { FLOW } from '../../../../projections/analytics/facts/flow';
 import { REFERRALS } from '../../../../projections/analytics/facts/referrals';
 import { Allow } from '../auth/access-policy';
 import type { AppConfig } from '../config';
@@ -13,6 +14,7 @@ import { APP_CONFIG, READ_STORE } from '../infrastructure/tokens';
 import { AnalyticsQueryDto, parseAnalyticsQuery } from './analytics-query.dto';
 import { loadCells } from './cube';
 import { dataQualityReport } from './reports/data-quality.report';
+import { flowReport } from './reports/flow.report';
 import { referralsReport } from './reports/referrals.report';
 import { DEFAULT_REGION_BY, REGION_DIMENSIONS, regionsReport } from './reports/regions.report';
 import { sendReport } from './respond';
@@ -33,6 +35,14 @@ export class VolumeAnalyticsController {
     const cells = await loadCells(this.readStore, REFERRALS, query);
     const report = referralsReport(cells, { period: query.period, by: query.by, threshold: this.config.suppressionThreshold, from: query.from });
     return sendReport(reply, report, query.format);
+  }
+
+  @Allow('analyst') @Get('flow')
+  @ApiOperation({ summary: 'Journey flow by identification date: journeys reaching each stage (referral, RG, CG, exit, contact after exit, re-referral) and moving between them, with the Sankey diagram\u2019s nodes and links; disclosure-controlled' })
+  async flow(@Query() dto: AnalyticsQueryDto, @Res({ passthrough: true }) reply: FastifyReply) {
+    const query = parseAnalyticsQuery(dto);
+    const cells = await loadCells(this.readStore, FLOW, query);
+    return sendReport(reply, flowReport(cells, { period: query.period, by: query.by, threshold: this.config.suppressionThreshold }), query.format);
   }
 
   @Allow('analyst') @Get('data-quality')

@@ -1,8 +1,8 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
-import { cliProjectorOptions } from '../../../api/src/config';
+import { cliProjectorOptions, type AppConfig } from '../../../api/src/config';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
-import { DEMO_SEED, seedEventStore, SeedOptions } from '../../../../seeds';
+import { DEMO_SEED, generateJourneys, seedEventStore, SeedOptions } from '../../../../seeds';
 import { Projector } from '../../../projector/src/projector';
 import { CliStores, report } from '../cli-stores';
 import { interruptible } from '../interruption';
@@ -36,6 +36,7 @@ export class SeedCommand extends CommandRunner {
       const projected = options.project === false || signal.aborted ? null : await this.project(events, readStore, !!options.json);
       report(!!options.json, { ...result, seconds, eventsPerSecond: Math.round(result.events / Math.max(seconds, 0.001)), projected, interrupted: signal.aborted }, () =>
         projected ? [`Read models up to date at position ${projected.position} in ${projected.seconds.toFixed(1)} s`] : []);
+      if (options.demo && !options.json) process.stdout.write(demoNextSteps(this.stores.config));
     });
   }
 
@@ -89,7 +90,7 @@ export class SeedCommand extends CommandRunner {
     return value;
   }
 
-  @Option({ flags: '--demo', description: 'The fixed demo set (about 200 journeys)' })
+  @Option({ flags: '--demo', description: 'The fixed demo set (2,000 journeys, seed 2024)' })
   parseDemo(): boolean {
     return true;
   }
@@ -103,4 +104,31 @@ export class SeedCommand extends CommandRunner {
   parseJson(): boolean {
     return true;
   }
+}
+
+/**
+ * What to open once the demo's API is up: the dashboard, and the timeline of a demo journey
+ * with decisions, each with the command that mints a token for its role.
+ */
+function demoNextSteps(config: AppConfig): string {
+  const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
+  let journeyId: string | undefined;
+  for (const journey of generateJourneys(DEMO_SEED)) {
+    if (journey.events.filter((e) => e.type === 'DecisionMade').length >= 2) {
+      journeyId = journey.journeyId;
+      break;
+    }
+  }
+  const mint = (role: string, user: string, organisation: string) => `DATA_DIR=${process.env.DATA_DIR ?? './data'} npm run -s cli -- token --role ${role} --user ${user} --organisation ${organisation}`;
+  return [
+    '',
+    'Once the API is listening, open in a browser and sign in with a token:',
+    `  Analyst dashboard:  ${base}/dashboard`,
+    `    token:            ${mint('analyst', 'analyst-1', 'home-office-analysis')}`,
+    ...(journeyId ? [
+      `  Journey timeline:   ${base}/journeys/${journeyId}/timeline`,
+      `    token:            ${mint('auditor', 'auditor-1', 'audit-office')}`,
+    ] : []),
+    '',
+  ].join('\n');
 }
