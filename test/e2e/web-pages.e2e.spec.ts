@@ -26,7 +26,10 @@ describe('web front end as served by the API', () => {
       const response = await fetch(app.url + path);
       expect([path, response.status]).toEqual([path, 200]);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
-      expect(response.headers.get('content-security-policy')).toContain("default-src 'self'");
+      // Stricter than the API's default: no inline script on these pages.
+      const directives = (response.headers.get('content-security-policy') ?? '').split(';').map((d) => d.trim());
+      expect(directives).toContain("script-src 'self'");
+      expect(directives).toContain("connect-src 'self'");
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       const html = await response.text();
       expect(html).toContain(path === '/dashboard' ? '/assets/dashboard.js' : '/assets/timeline.js');
