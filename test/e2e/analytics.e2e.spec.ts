@@ -3,7 +3,7 @@ import type { EventStore } from '../../libs/event-store/src/event-store.port';
 import type { PersonalDataVault } from '../../libs/personal-data/src/personal-data-vault';
 import { seedEventStore } from '../../seeds';
 import { consent, exit, identification, referral } from '../../seeds/journey-requests';
-import { tokenFor, useRunningApp, type TestUser } from '../support/running-app';
+import { caughtUp as waitForProjections, tokenFor, useRunningApp, type TestUser } from '../support/running-app';
 
 /**
  * Analysts' figures over HTTP on the embedded default: recorded journeys show up in
@@ -18,16 +18,7 @@ type Report = { threshold: number; by: string[]; rows: Row[]; periodTotals: Row[
 type App = ReturnType<typeof useRunningApp>;
 
 /** Waits until every projection has applied the whole log, so analytics include every event recorded. */
-async function caughtUp(app: App, timeoutMs = 60_000): Promise<void> {
-  const admin = app.as({ role: 'admin' });
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await admin.get('/projections');
-    if (Array.isArray(body) && body.every((p: { behind: boolean | null; rebuilding: unknown }) => p.behind === false && p.rebuilding === null)) return;
-    if (Date.now() > deadline) throw new Error(`projections still behind after ${timeoutMs} ms: ${JSON.stringify(body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const caughtUp = (app: App, timeoutMs = 60_000) => waitForProjections(app.app.url, app.app.dataDir, timeoutMs);
 
 /** A GET whose body is text (CSV), as an analyst. */
 async function getText(app: App, path: string): Promise<{ status: number; type: string | null; text: string }> {

@@ -75,6 +75,18 @@ export function client(baseUrl: string, token?: string) {
   };
 }
 
+/** Waits until every projection has applied the whole log (asked as an admin), so reads include every event recorded. */
+export async function caughtUp(url: string, dataDir: string, timeoutMs = 60_000): Promise<void> {
+  const admin = client(url, tokenFor(dataDir, { role: 'admin' }));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await admin.get('/projections');
+    if (Array.isArray(body) && body.every((p: { behind: boolean | null; rebuilding: unknown }) => p.behind === false && p.rebuilding === null)) return;
+    if (Date.now() > deadline) throw new Error(`projections still behind after ${timeoutMs} ms: ${JSON.stringify(body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /**
  * Starts the app on a fresh data folder before the tests of this file and removes both
  * after. The returned context is live: `restart()` replaces `app` and `api` in place.

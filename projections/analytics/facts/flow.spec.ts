@@ -2,17 +2,9 @@ import type { FollowUpRecorded, JourneyEvent, VictimExited } from '../../../libs
 import { consented, decided, identified, referred } from '../../../libs/domain/test-support/journey-fixtures';
 import { flowReport } from '../../../apps/api/src/analytics/reports/flow.report';
 import type { JourneyDocument } from '../../journeys/journey.document';
-import { journeyProjection } from '../../journeys/journey.projection';
-import type { ProjectedEvent } from '../../projection';
+import { journey, reconsideration } from '../testing/fixture-journeys';
 import { FLOW_LINKS, FLOW_NODES, flowCells, linkCounter, nodeCounter } from './flow';
 
-/** A journey document folded from events stored one after another on its stream. */
-function journey(id: string, ...events: JourneyEvent[]): JourneyDocument {
-  return events.reduce<JourneyDocument | null>((doc, event, i) => journeyProjection.evolve(doc, {
-    ...event, id: `${id}-e${i}`, streamId: `journey-${id}`, revision: BigInt(i), position: BigInt(i),
-    metadata: { recordedAt: '2026-01-01T00:00:00Z', recordedBy: { userId: 'u', role: 'support_worker', organisationId: 'o' }, commandId: 'c', correlationId: 'c', schemaVersion: 1 },
-  } as ProjectedEvent), null)!;
-}
 const start = (id: string, on: string) => [identified({ journeyId: id, occurredAt: on }), consented(true, on), referred(on)];
 const decision = (...args: Parameters<typeof decided>): JourneyEvent => ({ type: 'DecisionMade', data: decided(...args) });
 const exit = (occurredAt: string, reason: VictimExited['reason'] = 'withdrew'): JourneyEvent => ({ type: 'VictimExited', data: { occurredAt, reason, housing: 'temporary', immigrationStatus: 'pending' } });
@@ -39,7 +31,8 @@ const e = journey('e', identified({ journeyId: 'e', occurredAt: '2024-05-01' }),
 // f: identified, nothing else yet.
 const f = journey('f', identified({ journeyId: 'f', occurredAt: '2024-06-01' }));
 // g: negative RG overturned on reconsideration to positive; CG pending, in support.
-const g = journey('g', ...start('g', '2024-01-03'), decision('reasonable_grounds', 'negative', '2024-01-10'), decision('reasonable_grounds', 'positive', '2024-02-20'));
+const g = journey('g', ...start('g', '2024-01-03'), { id: 'g-rg', ...decision('reasonable_grounds', 'negative', '2024-01-10') }, reconsideration('g-rg', '2024-01-20'),
+  decision('reasonable_grounds', 'positive', '2024-02-20'));
 
 describe('flow: the stages each journey reached, for the journey-flow diagram', () => {
   it('follows one path per journey, dated on the identification', () => {

@@ -43,7 +43,7 @@ export interface OpenedPage {
  */
 export async function openPage(browser: Browser, url: string, options: { token?: string; viewport?: { width: number; height: number } } = {}): Promise<OpenedPage> {
   const context = await browser.newContext({ acceptDownloads: true, viewport: options.viewport ?? { width: 1400, height: 1000 } });
-  if (options.token) await context.addInitScript((token) => sessionStorage.setItem('vjt.accessToken', token), options.token);
+  if (options.token) await context.addInitScript({ content: `sessionStorage.setItem('vjt.accessToken', ${JSON.stringify(options.token)});` });
   const page = await context.newPage();
   const problems: string[] = [];
   page.on('console', (message) => { if (message.type() === 'error') problems.push(`console: ${message.text()} (${message.location().url})`); });

@@ -6,7 +6,7 @@ import { EVENT_STORE, PERSONAL_DATA_VAULT } from '../../../apps/api/src/infrastr
 import type { EventStore } from '../../../libs/event-store/src/event-store.port';
 import type { PersonalDataVault } from '../../../libs/personal-data/src/personal-data-vault';
 import { seedEventStore, type SeedOptions } from '../../../seeds';
-import { client, startApp, tokenFor, type RunningApp, type TestUser } from '../../support/running-app';
+import { caughtUp, client, startApp, tokenFor, type RunningApp, type TestUser } from '../../support/running-app';
 
 export const ANALYST: TestUser = { role: 'analyst', organisationId: 'home-office-analysis', userId: 'analyst-1' };
 export const AUDITOR: TestUser = { role: 'auditor', organisationId: 'audit-office', userId: 'auditor-1' };
@@ -36,7 +36,7 @@ export function useSeededApp(seed: SeedOptions, env: Record<string, string> = {}
     context.app = await startApp(dataDir, { WEB_DIR: webDir, ...env });
     const nest = context.app.app;
     await seedEventStore(nest.get(EVENT_STORE) as EventStore, nest.get(PERSONAL_DATA_VAULT) as PersonalDataVault, seed);
-    await caughtUp(context.app.url, tokenFor(dataDir, { role: 'admin' }), 120_000);
+    await caughtUp(context.app.url, dataDir, 120_000);
   }, 180_000);
   afterAll(async () => {
     await context.app?.stop();
@@ -44,16 +44,4 @@ export function useSeededApp(seed: SeedOptions, env: Record<string, string> = {}
     rmSync(webDir, { recursive: true, force: true });
   });
   return context;
-}
-
-/** Waits until every projection has applied the whole log. */
-async function caughtUp(url: string, adminToken: string, timeoutMs: number): Promise<void> {
-  const admin = client(url, adminToken);
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const { body } = await admin.get('/projections');
-    if (Array.isArray(body) && body.every((p: { behind: boolean | null; rebuilding: unknown }) => p.behind === false && p.rebuilding === null)) return;
-    if (Date.now() > deadline) throw new Error(`projections still behind after ${timeoutMs} ms: ${JSON.stringify(body)}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
