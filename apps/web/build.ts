@@ -1,5 +1,6 @@
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { join, resolve } from 'node:path';
 import { defaultWebDir, projectRoot } from './web-dir';
 
@@ -17,7 +18,7 @@ export interface WebBuildResult {
  * copies the page shells and styles (apps/web/static). Everything a page loads is served
  * from here: no CDN, no runtime fetch of code from elsewhere.
  */
-export async function buildWeb(outDir: string = defaultWebDir(), options: { minify?: boolean } = {}): Promise<WebBuildResult> {
+export async function buildWeb(outDir: string = defaultWebDir(), options: { minify?: boolean; precompress?: boolean } = {}): Promise<WebBuildResult> {
   const root = projectRoot();
   const assets = join(outDir, 'assets');
   mkdirSync(assets, { recursive: true });
@@ -36,10 +37,24 @@ export async function buildWeb(outDir: string = defaultWebDir(), options: { mini
     legalComments: 'linked',
   });
   cpSync(join(root, 'apps/web/static'), outDir, { recursive: true });
+  if (options.precompress ?? true) precompress(assets);
   const files: Record<string, number> = {};
   for (const [file, output] of Object.entries(result.metafile.outputs)) files[file.slice(file.indexOf('assets/'))] = output.bytes;
   for (const file of readdirSync(join(root, 'apps/web/static'))) files[file] = 0;
   return { outDir, files };
+}
+
+/**
+ * Brotli and gzip copies of the scripts and styles, served in their place to browsers that
+ * accept them (@fastify/static's preCompressed): the dashboard's bundle, mostly ECharts, is
+ * about a third of its size gzipped and less with brotli, with no compression work per request.
+ */
+function precompress(assets: string): void {
+  for (const file of readdirSync(assets).filter((name) => /\.(js|css)$/.test(name))) {
+    const content = readFileSync(join(assets, file));
+    writeFileSync(join(assets, `${file}.br`), brotliCompressSync(content, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }));
+    writeFileSync(join(assets, `${file}.gz`), gzipSync(content, { level: 9 }));
+  }
 }
 
 if (require.main === module) {

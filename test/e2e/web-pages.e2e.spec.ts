@@ -38,9 +38,12 @@ describe('web front end as served by the API', () => {
 
   it('serves each bundle it references from /assets, as JavaScript', async () => {
     for (const page of ['dashboard', 'timeline']) {
-      const response = await fetch(`${app.url}/assets/${page}.js`);
+      const response = await fetch(`${app.url}/assets/${page}.js`, { headers: { 'accept-encoding': 'br, gzip' } });
       expect([page, response.status]).toEqual([page, 200]);
       expect(response.headers.get('content-type')).toMatch(/javascript/);
+      // The build's brotli copy, for a client that accepts it (fetch does, and decodes it).
+      expect(response.headers.get('content-encoding')).toBe('br');
+      expect(response.headers.get('vary')).toMatch(/accept-encoding/i);
       expect((await response.arrayBuffer()).byteLength).toBe(built.files[`assets/${page}.js`]);
     }
     expect((await fetch(`${app.url}/assets/app.css`)).status).toBe(200);

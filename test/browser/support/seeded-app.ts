@@ -32,7 +32,8 @@ export function useSeededApp(seed: SeedOptions, env: Record<string, string> = {}
     },
   };
   beforeAll(async () => {
-    await buildWeb(webDir, { minify: false });
+    // Readable bundles for stack traces; no compressed copies (test/e2e/web-pages checks those).
+    await buildWeb(webDir, { minify: false, precompress: false });
     context.app = await startApp(dataDir, { WEB_DIR: webDir, ...env });
     const nest = context.app.app;
     await seedEventStore(nest.get(EVENT_STORE) as EventStore, nest.get(PERSONAL_DATA_VAULT) as PersonalDataVault, seed);

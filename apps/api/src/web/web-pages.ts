@@ -38,6 +38,8 @@ export async function serveWebPages(app: NestFastifyApplication, config: AppConf
       root: assets,
       prefix: '/assets/',
       decorateReply: false,
+      // The build writes .br and .gz copies; a browser that accepts them gets one (Vary: Accept-Encoding).
+      preCompressed: true,
       // Revalidate with the ETag each time: a rebuilt bundle is picked up without a stale cache.
       cacheControl: false,
       setHeaders: (reply) => { reply.header('Cache-Control', 'no-cache'); },

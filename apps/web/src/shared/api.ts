@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly errors: Array<{ field: string; rule: string; message: string }> = [],
+    /** From Retry-After on a 429 or 503: how long the API asks the caller to wait, in seconds. */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -46,7 +48,7 @@ async function request(path: string, accept: string, signal?: AbortSignal): Prom
   }
   const message = body.message ?? `${response.status} ${response.statusText}`;
   if (response.status === 401) throw new SignInNeeded(`The API refused the token: ${message}`);
-  throw new ApiError(response.status, body.code ?? 'HTTP_ERROR', message, body.errors ?? []);
+  throw new ApiError(response.status, body.code ?? 'HTTP_ERROR', message, body.errors ?? [], retryAfterSeconds(response.headers.get('retry-after')));
 }
 
 /** A query string from the parameters that are set, in a stable order. */
@@ -55,4 +57,10 @@ export function query(params: Record<string, string | number | boolean | undefin
   for (const [key, value] of Object.entries(params)) if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
   const text = search.toString();
   return text ? `?${text}` : '';
+}
+
+/** Retry-After in seconds (the API sends seconds, never an HTTP date), or undefined when absent or unreadable. */
+function retryAfterSeconds(header: string | null): number | undefined {
+  if (header === null || !/^\d+$/.test(header.trim())) return undefined;
+  return Number(header.trim());
 }

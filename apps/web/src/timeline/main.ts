@@ -1,4 +1,4 @@
-import { h, replaceChildren } from '../shared/dom';
 import { startPage } from '../shared/page';
+import { renderTimeline } from './timeline-page';
 
-startPage({ roles: ['auditor', 'support_worker'], async render(main) { replaceChildren(main, h('p', {}, 'Timeline')); } });
+startPage({ roles: ['auditor', 'support_worker'], render: renderTimeline });
