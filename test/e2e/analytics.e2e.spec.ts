@@ -172,16 +172,19 @@ describe('disclosure control on every analytics endpoint, for random data (defau
 });
 
 /**
- * Counts withheld alone among figures that add up to a published figure: a period's rows to
- * its total (for breakdowns where a journey is in one row), and the periods to the grand total.
+ * Withheld counts that subtraction or addition would give back, among figures that add up to
+ * another (a period's rows to its total, for breakdowns where a journey is in one row; the
+ * periods to the grand total): one member withheld beside a published total, or a withheld
+ * total whose members are all published.
  */
 function recoverable(report: Report, url: string): string[] {
   const problems: string[] = [];
   const lone = (members: Row[], total: Row, measure: string, where: string) => {
-    if (STATISTIC.test(measure) || total.values[measure] === null || total.values[measure] === undefined) return;
+    if (STATISTIC.test(measure) || total.values[measure] === undefined || members.length === 0) return;
     const hidden = members.filter((row) => row.suppressed.includes(measure));
     const unknown = members.filter((row) => row.values[measure] === null);
-    if (hidden.length === 1 && unknown.length === 1) problems.push(`${url}: ${measure} withheld alone in ${where}`);
+    if (total.values[measure] !== null && hidden.length === 1 && unknown.length === 1) problems.push(`${url}: ${measure} withheld alone in ${where}`);
+    if (total.suppressed.includes(measure) && unknown.length === 0) problems.push(`${url}: ${measure} withheld in the total of ${where}, which are all published`);
   };
   const measures = Object.keys(report.total.values);
   for (const measure of measures) {

@@ -37,6 +37,17 @@ describe('disclosure control', () => {
     expect(report.rows[1].values.positive).toBeNull(); // secondary: 3 = 15 - 12 otherwise
   });
 
+  it('withholds the same figure in a row when it was withheld in its period total (no breakdown: the row is the total)', () => {
+    // By year without a breakdown: 2021 has 3 people (withheld), so the grand total's differencing
+    // withholds 2022's period total (12); 2022's row holds the same 12 and must be withheld too,
+    // or the total minus the published figures gives 2021's 3 back.
+    const report = buildReport([...cells('2021-06-01', 'AL', 3), ...cells('2022-06-01', 'AL', 12), ...cells('2023-06-01', 'AL', 40)], definition,
+      { period: 'year', by: [], threshold: 10 });
+    expect(report.total.values.people).toBe(55);
+    expect(report.periodTotals.map((r) => [r.period, r.values.people])).toEqual([['2021', null], ['2022', null], ['2023', 40]]);
+    expect(report.rows.map((r) => [r.period, r.values.people])).toEqual([['2021', null], ['2022', null], ['2023', 40]]);
+  });
+
   it('never publishes a count from 1 to 9, nor a lone withheld figure beside a published total (random tables)', () => {
     let seed = 7;
     const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
@@ -61,11 +72,14 @@ describe('disclosure control', () => {
           const members = report.rows.filter((r) => r.period === total.period);
           const hidden = members.filter((r) => r.values[name] === null && r.suppressed.includes(name));
           if (total.values[name] !== null) expect(hidden.length).not.toBe(1);
+          // A withheld total is not the sum of published members.
+          if (total.values[name] === null) expect(members.filter((r) => r.values[name] === null).length).toBeGreaterThan(0);
         }
       }
       for (const name of ['people', 'positive']) {
         const hidden = report.periodTotals.filter((r) => r.values[name] === null);
         if (report.total.values[name] !== null) expect(hidden.length).not.toBe(1);
+        if (report.total.values[name] === null) expect(hidden.length).toBeGreaterThan(0);
       }
     }
   });

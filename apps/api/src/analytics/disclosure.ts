@@ -6,8 +6,10 @@ import type { MeasuredRow, ReportRow } from './report';
  * Secondary: wherever published figures add up to a published total (a period's rows to
  * the period's total, the periods' totals to the grand total, a row's parts to its own
  * total), a lone withheld figure could be recovered by subtraction, so the smallest other
- * non-zero figure there is withheld too (or the total, if there is none), until no group
- * has exactly one. Then a statistic computed from a withheld count is withheld as well.
+ * non-zero figure there is withheld too (or the total, if there is none); and a withheld
+ * total could be recovered by adding its members up, so while all of them are published the
+ * smallest non-zero one is withheld. This repeats until no group has either. Then a
+ * statistic computed from a withheld count is withheld as well.
  */
 export interface MeasuredTable {
   rows: MeasuredRow[];
@@ -33,14 +35,22 @@ export function suppress(table: MeasuredTable, threshold: number, additive: Read
   const isWithheld = (slot: Slot) => withheld.get(slot.row)!.has(slot.measure);
   const withhold = (slot: Slot) => withheld.get(slot.row)!.add(slot.measure);
   const groups = groupsOf(table, additive);
+  const smallestPublished = (group: Group) => group.members.filter((slot) => !isWithheld(slot) && countOf(slot) > 0).sort((a, b) => countOf(a) - countOf(b))[0];
   for (let changed = true; changed; ) {
     changed = false;
     for (const group of groups) {
-      if (group.members.filter(isWithheld).length !== 1 || isWithheld(group.total)) continue;
-      const next = group.members.filter((slot) => !isWithheld(slot) && countOf(slot) > 0).sort((a, b) => countOf(a) - countOf(b))[0];
-      if (next) withhold(next);
-      else if (countOf(group.total) > 0) withhold(group.total);
-      else continue;
+      const hidden = group.members.filter(isWithheld).length;
+      let next: Slot | undefined;
+      if (hidden === 1 && !isWithheld(group.total)) {
+        // The total minus the published members would give the withheld one back.
+        next = smallestPublished(group) ?? (countOf(group.total) > 0 ? group.total : undefined);
+      } else if (hidden === 0 && isWithheld(group.total)) {
+        // The published members would add up to the withheld total (a row that is its period's
+        // total when there is no breakdown holds the very same figure).
+        next = smallestPublished(group);
+      }
+      if (!next) continue;
+      withhold(next);
       changed = true;
     }
   }
