@@ -9,7 +9,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
   await app.listen(config.port, config.host);
-  console.log(`Victim Journey Tracker listening on http://${config.host}:${config.port} (data in ${config.dataDir}); API docs at /docs`);
+  console.log(`Victim Journey Tracker listening on http://${config.host}:${config.port} (data in ${config.dataDir}); API docs at /docs, dashboard at /dashboard`);
 }
 
 main().catch((error: unknown) => {
