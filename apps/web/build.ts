@@ -1,8 +1,16 @@
 import { build } from 'esbuild';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
-import { join, resolve } from 'node:path';
-import { defaultWebDir, projectRoot } from './web-dir';
+import { dirname, join, resolve } from 'node:path';
+import { defaultWebDir } from './web-dir';
+
+/** The repository's root, where the sources are: the nearest folder up from here with package.json and apps/web. */
+export function projectRoot(from: string = __dirname): string {
+  for (let dir = resolve(from); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'apps', 'web', 'static'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`No project sources above ${from}`);
+  }
+}
 
 /** One bundle per page; ECharts goes only into the dashboard's. */
 export const WEB_PAGES = ['dashboard', 'timeline'] as const;
