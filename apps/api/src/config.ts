@@ -1,4 +1,4 @@
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { defaultWebDir } from '../../web/web-dir';
 
 /**
@@ -83,6 +83,24 @@ export interface AppConfig {
   auditHeadIntervalMs: number;
   /** Most events one GET /audit/verify checks; past it the answer says where to resume. */
   auditVerifyMaxEvents: number;
+  /**
+   * Prometheus metrics. Unset: GET /metrics on the API's own port, for admin tokens only. Set:
+   * served without a token on this operator port (0: any free port) of `metricsHost`, and not
+   * on the API's port at all.
+   */
+  metricsPort?: number;
+  metricsHost: string;
+  /** Logs: one JSON object per line (the default, for log collectors), or readable lines for a terminal. */
+  logFormat: 'json' | 'pretty';
+  /** OpenTelemetry traces: off (the default; the hooks cost next to nothing), to an OTLP/HTTP collector, or printed. */
+  tracing: 'off' | 'otlp' | 'console';
+  /** On SIGTERM or SIGINT: how long in-flight commands and the projector's last batch may take before the process exits anyway. */
+  shutdownTimeoutMs: number;
+  /**
+   * Embedded default: the Unix socket in the data folder through which the CLI asks the running
+   * API for an online backup (only its owner may connect). Null with external stores.
+   */
+  operatorSocketPath: string | null;
 }
 
 export class ConfigError extends Error {
@@ -159,7 +177,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     auditSigningKey: env.AUDIT_SIGNING_KEY || undefined,
     auditHeadIntervalMs: int('AUDIT_HEAD_INTERVAL_MS', 60_000, 0, 86_400_000),
     auditVerifyMaxEvents: int('AUDIT_VERIFY_MAX_EVENTS', 250_000, 1, 1_000_000_000),
+    metricsPort: env.METRICS_PORT === undefined || env.METRICS_PORT === '' ? undefined : int('METRICS_PORT', 0, 0, 65535),
+    metricsHost: env.METRICS_HOST || '127.0.0.1',
+    logFormat: (env.LOG_FORMAT || 'json') as AppConfig['logFormat'],
+    tracing: (env.TRACING || 'off') as AppConfig['tracing'],
+    shutdownTimeoutMs: int('SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    operatorSocketPath: null,
   };
+  if (!['json', 'pretty'].includes(config.logFormat)) problems.push(`LOG_FORMAT must be json or pretty (got "${env.LOG_FORMAT}")`);
+  if (!['off', 'otlp', 'console'].includes(config.tracing)) problems.push(`TRACING must be off, otlp or console (got "${env.TRACING}")`);
+  if (!config.mongodbUri && !config.eventStoreConnectionString) config.operatorSocketPath = resolve(env.OPERATOR_SOCKET || join(config.dataDir, 'operator.sock'));
   for (const origin of config.corsOrigins) {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) problems.push(`CORS_ORIGINS must list origins like https://app.example.org (got "${origin}")`);
   }
