@@ -48,7 +48,9 @@ async function verify(dataDir: string): Promise<{ ok: boolean }> {
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+    const stat = statSync(path);
+    // Regular files only: the running API's operator socket lives in the folder too.
+    return stat.isDirectory() ? filesUnder(path) : stat.isFile() ? [path] : [];
   });
 }
 

@@ -3,7 +3,7 @@ import { cliProjectorOptions, type AppConfig } from '../../../api/src/config';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
 import { DEMO_SEED, generateJourneys, seedEventStore, SeedOptions } from '../../../../seeds';
-import { Projector } from '../../../projector/src/projector';
+import { projectToHead } from '../catch-up';
 import { CliStores, report } from '../cli-stores';
 import { interruptible } from '../interruption';
 import { Progress } from '../progress';
@@ -40,35 +40,14 @@ export class SeedCommand extends CommandRunner {
     });
   }
 
-  /** Runs the projector until every projection has applied the whole log. */
-  /**
-   * `seconds` is the whole catch-up; `startSeconds` the part spent starting the projector, in
-   * which the embedded read store loads each projection's collection: a cost per start, not per event.
-   */
+  /** Brings every projection up to the head, with a progress bar where positions are gap-free. */
   private async project(events: EventStore, readStore: ReadStore, json: boolean): Promise<{ position: string; seconds: number; startSeconds: number } | null> {
     const head = await events.headPosition();
     if (head === undefined) return null;
-    const started = Date.now();
-    const projector = new Projector(events, readStore, cliProjectorOptions(this.stores.config));
     const progress = new Progress('project', events.gapFreePositions ? Number(head) + 1 : undefined, 'events', { json });
-    await projector.start();
-    const startSeconds = (Date.now() - started) / 1000;
-    try {
-      for (;;) {
-        const statuses = await projector.status();
-        const failed = statuses.find((s) => s.lastError);
-        if (failed) throw new Error(`Projection ${failed.name} failed at ${failed.lastError!.position}: ${failed.lastError!.message}`);
-        const positions = statuses.map((s) => (s.position === null ? -1n : BigInt(s.position)));
-        const slowest = positions.reduce((a, b) => (a < b ? a : b), head);
-        if (events.gapFreePositions) progress.update(Number(slowest) + 1);
-        if (statuses.every((s) => s.rebuilding === null) && slowest >= head) break;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    } finally {
-      await projector.stop();
-    }
+    const caughtUp = await projectToHead(events, readStore, cliProjectorOptions(this.stores.config), events.gapFreePositions ? (done) => progress.update(done) : undefined);
     progress.finish();
-    return { position: head.toString(), seconds: (Date.now() - started) / 1000, startSeconds };
+    return { position: head.toString(), seconds: caughtUp.seconds, startSeconds: caughtUp.startSeconds };
   }
 
   @Option({ flags: '-j, --journeys <n>', description: 'How many journeys (default 1000)' })

@@ -300,6 +300,18 @@ export class SqliteEventStore implements EventStore {
     };
   }
 
+  /**
+   * An online copy of the whole file into `destination` (a new file), through SQLite's backup
+   * API on this store's own connection: appends committed meanwhile are copied too (the backup
+   * never restarts), and the copy is the store as of the backup's last step, whole appends only.
+   * `progress` is better-sqlite3's: called between steps, it may return how many pages to copy
+   * in the next one, and throwing from it abandons the backup. Used by libs/backup.
+   */
+  backupTo(destination: string, progress?: (info: Database.BackupMetadata) => number | void): Promise<Database.BackupMetadata> {
+    this.assertOpen();
+    return this.db.backup(destination, progress ? { progress: progress as (info: Database.BackupMetadata) => number } : undefined);
+  }
+
   /** Ends every subscription, then closes the database and so releases the lock. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -157,6 +157,16 @@ export class SqliteDataKeyStore implements DataKeyStore {
     };
   }
 
+  /**
+   * An online copy of the whole file into `destination` (a new file), through SQLite's backup
+   * API on this store's own connection (writes meanwhile are copied too; the copy is the store
+   * as of the backup's last step). `progress` as for SqliteEventStore.backupTo. Used by libs/backup.
+   */
+  backupTo(destination: string, progress?: (info: Database.BackupMetadata) => number | void): Promise<Database.BackupMetadata> {
+    this.assertOpen();
+    return this.db.backup(destination, progress ? { progress: progress as (info: Database.BackupMetadata) => number } : undefined);
+  }
+
   /** Closes the file and releases the lock. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -173,6 +173,11 @@ export class SqliteFile {
     }
   }
 
+  /** SQLite's online backup of this file, on this connection (see SqliteReadStore.backupTo). */
+  backupTo(destination: string, progress?: (info: Database.BackupMetadata) => number | void): Promise<Database.BackupMetadata> {
+    return this.db.backup(destination, progress ? { progress: progress as (info: Database.BackupMetadata) => number } : undefined);
+  }
+
   close(): void {
     this.db.close();
   }

@@ -218,6 +218,16 @@ export class SqliteReadStore implements ReadStore {
     });
   }
 
+  /**
+   * An online copy of the file into `destination` (a new file), through SQLite's backup API on
+   * this store's own connection: transactions committed meanwhile are copied too (the backup
+   * never restarts), whole, each with its checkpoint. `progress` as for SqliteEventStore.backupTo.
+   */
+  backupTo(destination: string, progress?: (info: { totalPages: number; remainingPages: number }) => number | void): Promise<{ totalPages: number; remainingPages: number }> {
+    if (this.closing || this.closed) return Promise.reject(new Error('The read store is closed'));
+    return this.file.backupTo(destination, progress);
+  }
+
   /** Lets queued writes finish, then closes the file. Later calls fail; repeated closes share one. */
   close(): Promise<void> {
     this.closing ??= this.queue.then(() => {
