@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig, projectorOptions } from '../../api/src/config';
-import { closeStores, openStores } from '../../api/src/infrastructure/stores';
+import { openStores } from '../../api/src/infrastructure/stores';
 import { StoreLockedError } from '../../../libs/event-store/src/errors';
 import { ReadStoreLockedError } from '../../../libs/read-store/src/embedded/sqlite-file';
 import { Projector } from './projector';
 import { auditKeeperOptions } from '../../api/src/audit/audit-keys';
+import { observeProjector } from '../../api/src/operations/metrics-projector';
+import { ShutdownCoordinator } from '../../api/src/operations/shutdown';
+import { projectorShutdownPhases } from '../../api/src/operations/shutdown-phases';
+import { useStructuredLogs } from '../../api/src/operations/logging';
 
 /**
  * The projector as its own process, on the stores the configuration names. In production
@@ -14,19 +18,18 @@ import { auditKeeperOptions } from '../../api/src/audit/audit-keys';
  * while the API is stopped (one process per folder): use it to catch read models up offline.
  */
 async function main(): Promise<void> {
-  const logger = new Logger('Projector');
   const config = loadConfig();
+  useStructuredLogs(config, 'projector'); // JSON lines (LOG_FORMAT), like the API's
+  const logger = new Logger('Projector');
   const stores = await openStores(config);
   const projector = new Projector(stores.events, stores.readStore, { ...projectorOptions(config), audit: auditKeeperOptions(config) });
+  const observation = await observeProjector(projector, stores.events, config); // TRACING: a span per batch; METRICS_PORT: /metrics on that port
+  // With either, the shutdown ends by flushing spans and closing the metrics port.
+  const observed = config.metricsPort !== undefined || config.tracing !== 'off';
   await projector.start();
   logger.log(`Projecting ${(await projector.status()).map((s) => s.name).join(', ')} into ${config.dataDir}`);
-  const stop = async () => {
-    await projector.stop();
-    await closeStores(stores);
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // SIGTERM/SIGINT: each projection and the audit ledger finish their batch, the stores close, exit 0 (a second signal forces).
+  new ShutdownCoordinator({ phases: projectorShutdownPhases(projector, stores, observed ? observation : undefined), timeoutMs: config.shutdownTimeoutMs }).listen();
 }
 
 main().catch((error: unknown) => {

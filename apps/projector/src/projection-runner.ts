@@ -6,6 +6,10 @@ import { ReadStoreWriteFailed, type BulkWriteOperation } from '../../../libs/rea
 import { readCheckpoint, writeCheckpoint } from './checkpoints';
 import { historyOf, toProjectedEvent } from './projected-events';
 import { crashPoint } from '../../../libs/crash-points/src/crash-point';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+
+/** Most command ids one batch's span lists: a catch-up batch holds thousands of events. */
+const TRACED_COMMAND_IDS = 100;
 
 export interface ProjectionStatus {
   name: string;
@@ -23,6 +27,20 @@ export interface ProjectionStatus {
   /** Why the subscription was last lost, and how many attempts to resubscribe since. */
   reconnect: { attempts: number; error: string } | null;
 }
+
+/**
+ * What a projection did since this process started, counted once per batch (never per event)
+ * and read when metrics are scraped. Shared by its live run and its rebuilds.
+ */
+export interface ProjectionActivity {
+  /** Events delivered and applied (or skipped as not the projection's), committed with a checkpoint. */
+  eventsApplied: number;
+  batches: number;
+  /** Failures: a lost subscription or a failed write (both retried), or the projection itself threw (it stops). */
+  errors: number;
+}
+
+export const noActivity = (): ProjectionActivity => ({ eventsApplied: 0, batches: 0, errors: 0 });
 
 export interface RunnerOptions {
   /** Most events per read-store transaction once live: small, so a batch never holds the event loop long. */
@@ -84,6 +102,7 @@ export class ProjectionRunner<D extends { _id: string }> {
     private readonly readStore: ReadStore,
     private readonly options: RunnerOptions,
     private readonly clock: () => string = () => new Date().toISOString(),
+    private readonly activity: ProjectionActivity = noActivity(),
   ) {}
 
   /** The physical collection this run writes (and the id of its checkpoint). */
@@ -143,6 +162,7 @@ export class ProjectionRunner<D extends { _id: string }> {
       try {
         await this.consume(subscription);
       } catch (error) {
+        this.activity.errors++;
         if (error instanceof ProjectionFailed) {
           this.lastError = { message: error.message, position: String(error.position ?? this.position) };
           return;
@@ -184,13 +204,23 @@ export class ProjectionRunner<D extends { _id: string }> {
   }
 
   private async applyOrFail(batch: StoredEvent[]): Promise<void> {
+    // A trace of its own per batch (not the request that happened to start this run), naming the
+    // commands whose events it applies: that is how a command is followed into each projection.
+    // A no-op span unless the process started tracing (apps/api/src/operations/tracing.ts).
+    const span = batch.length > 0 ? trace.getTracer('victim-journey-tracker').startSpan(`project ${this.projection.name}`, { root: true }) : undefined;
+    if (span?.isRecording()) span.setAttributes(batchAttributes(this.projection.name, batch));
     try {
       await this.apply(batch);
+      this.activity.eventsApplied += batch.length;
+      if (batch.length > 0) this.activity.batches++;
     } catch (error) {
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.name : 'Error' });
       // The read store could not write (disk full): nothing of the batch is stored, and it may
       // pass later, so the run resumes from its checkpoint after a pause, as after a lost subscription.
       if (error instanceof ReadStoreWriteFailed) throw error;
       throw error instanceof ProjectionFailed ? error : new ProjectionFailed(error, batch[0]?.position);
+    } finally {
+      span?.end();
     }
     // Progress after a reconnect: the next loss starts its backoff afresh.
     if (batch.length > 0) this.reconnect = null;
@@ -299,4 +329,20 @@ export class ProjectionRunner<D extends { _id: string }> {
       }
     }
   }
+}
+
+/** A batch's span attributes: positions, and the command and correlation ids (never data) of its events. */
+function batchAttributes(projection: string, batch: StoredEvent[]) {
+  const commandIds = new Set<string>();
+  const correlationIds = new Set<string>();
+  for (const event of batch) {
+    if (commandIds.size >= TRACED_COMMAND_IDS) break;
+    commandIds.add(event.metadata.commandId);
+    correlationIds.add(event.metadata.correlationId);
+  }
+  return {
+    'vjt.projection': projection, 'vjt.events': batch.length,
+    'vjt.position.first': batch[0].position.toString(), 'vjt.position.last': batch[batch.length - 1].position.toString(),
+    'vjt.command.ids': [...commandIds], 'vjt.correlation_ids': [...correlationIds],
+  };
 }

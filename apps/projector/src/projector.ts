@@ -5,7 +5,7 @@ import { ALL_PROJECTIONS } from '../../../projections';
 import type { DocumentProjection } from '../../../projections/projection';
 import { CATALOG, CatalogEntry, PROJECTION_STATUS, physicalCollection, readCatalogEntry } from './projection-catalog';
 import { CHECKPOINTS } from './checkpoints';
-import { ProjectionRunner, ProjectionStatus, RunnerOptions } from './projection-runner';
+import { noActivity, ProjectionRunner, ProjectionStatus, RunnerOptions, type ProjectionActivity } from './projection-runner';
 import { LedgerKeeper, type LedgerKeeperOptions } from '../../../libs/audit/src/ledger-keeper';
 
 export interface ProjectorOptions extends Omit<RunnerOptions, 'collection'> {
@@ -34,7 +34,11 @@ export class Projector {
   private readonly live = new Map<string, ProjectionRunner<any>>();
   private readonly rebuilds = new Map<string, { runner: ProjectionRunner<any>; done: Promise<void> }>();
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Each projection's counts since this process started, over its live run and rebuilds alike. */
+  private readonly counts = new Map<string, ProjectionActivity>();
   private stopped = false;
+  /** The heartbeat's writes under way, which stop() waits for. */
+  private beating: Promise<void> | undefined;
   private keeper: LedgerKeeper | undefined;
 
   constructor(
@@ -69,23 +73,30 @@ export class Projector {
    * behind this one's or have been set back since the last request.
    */
   private heartbeat(everyMs: number, seen: Map<string, string | undefined>): void {
-    const timer = setTimeout(async () => {
+    const timer = setTimeout(() => {
       this.timers.delete(timer);
-      try {
-        for (const report of await this.status()) {
-          await this.readStore.collection(PROJECTION_STATUS).replaceOne({ _id: report.name }, { _id: report.name, ...report, publishedAt: (this.options.clock ?? now)() }, { upsert: true });
-        }
-        for (const [name, requestedAt] of await this.rebuildRequests()) {
-          if (requestedAt === undefined || requestedAt === seen.get(name) || !this.projections.some((p) => p.name === name)) continue;
-          seen.set(name, requestedAt);
-          void this.rebuild(name).catch((error) => this.logger.error(String(error)));
-        }
-      } catch (error) {
-        this.logger.warn(`Heartbeat failed: ${error}`);
-      }
-      if (!this.stopped) this.heartbeat(everyMs, seen);
+      this.beating = this.beat(seen).finally(() => {
+        this.beating = undefined;
+        if (!this.stopped) this.heartbeat(everyMs, seen);
+      });
     }, everyMs);
     this.timers.add(timer);
+  }
+
+  private async beat(seen: Map<string, string | undefined>): Promise<void> {
+    try {
+      for (const report of await this.status()) {
+        await this.readStore.collection(PROJECTION_STATUS).replaceOne({ _id: report.name }, { _id: report.name, ...report, publishedAt: (this.options.clock ?? now)() }, { upsert: true });
+      }
+      for (const [name, requestedAt] of await this.rebuildRequests()) {
+        if (requestedAt === undefined || requestedAt === seen.get(name) || !this.projections.some((p) => p.name === name)) continue;
+        if (this.stopped) return; // stopping: a rebuild started now would outlive stop()
+        seen.set(name, requestedAt);
+        void this.rebuild(name).catch((error) => this.logger.error(String(error)));
+      }
+    } catch (error) {
+      this.logger.warn(`Heartbeat failed: ${error}`);
+    }
   }
 
   /** Each projection's last rebuild request, as the catalog holds it. */
@@ -94,10 +105,20 @@ export class Projector {
     return new Map(entries.map((entry) => [entry._id, entry.rebuildRequestedAt]));
   }
 
+  /**
+   * Stops every run after the batch it is applying (its documents and checkpoint commit together,
+   * or not at all) and the events it had been delivered but not yet applied (flushed as a last
+   * batch); the audit ledger keeper likewise. A heartbeat under way finishes its writes, and a
+   * rebuild under way stops without switching (or finishes a switch already written). Idempotent.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const timer of this.timers) clearTimeout(timer);
-    await Promise.all([...this.live.values(), ...[...this.rebuilds.values()].map((r) => r.runner), ...(this.keeper ? [this.keeper] : [])].map((r) => r.stop()));
+    this.timers.clear();
+    await this.beating;
+    const rebuilds = [...this.rebuilds.values()];
+    await Promise.all([...this.live.values(), ...rebuilds.map((r) => r.runner), ...(this.keeper ? [this.keeper] : [])].map((r) => r.stop()));
+    await Promise.all(rebuilds.map((r) => r.done.catch(() => undefined)));
   }
 
   /**
@@ -126,6 +147,11 @@ export class Projector {
       reports.push({ ...base, serving: entry?.collection ?? projection.collection, rebuilding });
     }
     return reports;
+  }
+
+  /** What each projection did since this process started (events applied, batches, errors), for metrics. */
+  activity(): Array<ProjectionActivity & { name: string }> {
+    return this.projections.map((p) => ({ name: p.name, ...(this.counts.get(p.name) ?? noActivity()) }));
   }
 
   /**
@@ -179,7 +205,9 @@ export class Projector {
 
   private runner(projection: DocumentProjection<any>, collection: string): ProjectionRunner<any> {
     const { batchSize, catchUpBatchSize, retryMinMs, retryMaxMs } = this.options;
-    return new ProjectionRunner(projection, this.events, this.readStore, { batchSize, catchUpBatchSize, retryMinMs, retryMaxMs, collection }, this.options.clock);
+    const counts = this.counts.get(projection.name) ?? noActivity();
+    this.counts.set(projection.name, counts);
+    return new ProjectionRunner(projection, this.events, this.readStore, { batchSize, catchUpBatchSize, retryMinMs, retryMaxMs, collection }, this.options.clock, counts);
   }
 
   /** The catalog entry, created on first start as the projection's first build. */
@@ -195,6 +223,7 @@ export class Projector {
   }
 
   private scheduleRetirement(entry: CatalogEntry): void {
+    if (this.stopped) return; // the next start drops what the catalog lists as retired
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       void this.dropRetired(entry).catch((error) => this.logger.warn(`Could not drop retired collections of ${entry._id}: ${error}`));

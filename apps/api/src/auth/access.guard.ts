@@ -8,6 +8,7 @@ import { ACCESS_POLICY, AccessPolicy } from './access-policy';
 import { AuthenticatedUser, InvalidToken, TokenVerificationUnavailable } from './tokens/claims';
 import type { TokenVerifier } from './tokens/token-verifier';
 import { UserRateLimiter } from './user-rate-limiter';
+import { annotateRequestLog } from '../operations/logging-requests';
 
 const USER = Symbol('authenticated user');
 type RequestWithUser = FastifyRequest & { [USER]?: AuthenticatedUser };
@@ -36,6 +37,7 @@ export class AccessGuard implements CanActivate {
     if ('public' in policy) return true;
     const request = context.switchToHttp().getRequest<RequestWithUser>();
     const user = await this.authenticate(request);
+    annotateRequestLog(request, { userId: user.userId, role: user.role, organisationId: user.organisationId });
     const spent = this.limiter.take(user.userId);
     if (!spent.allowed) throw new UserRateLimited(spent.retryAfterSeconds);
     if (!policy.roles.includes(user.role)) {

@@ -5,9 +5,19 @@ import { ValidationFailed } from '../errors';
 import type { RequestHasher } from './request-hasher';
 import type { Actor } from '../journeys/recording/record-journey-step.command';
 
+const CORRELATION_ID = Symbol('correlation id');
+
+/**
+ * The request's correlation id: its X-Correlation-Id when well formed, else one made up for
+ * it, the same however often asked (so the request's log line and its command's events agree).
+ */
 export function correlationIdOf(request: FastifyRequest): string {
-  const given = header(request, 'x-correlation-id');
-  return given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  const held = request as FastifyRequest & { [CORRELATION_ID]?: string };
+  if (held[CORRELATION_ID] === undefined) {
+    const given = header(request, 'x-correlation-id');
+    held[CORRELATION_ID] = given && /^[\w.:-]{1,128}$/.test(given) ? given : randomUUID();
+  }
+  return held[CORRELATION_ID];
 }
 
 /**

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger as RootLogger } from 'pino';
 import { JourneyRuleBroken } from '../../../../libs/domain/src/rules';
 import {
   AccessAuditUnavailable, AuthenticationUnavailable, ConcurrencyConflict, Forbidden, IdempotencyKeyReused, JourneyNotFound,
@@ -11,6 +12,8 @@ import { AuditConflict } from '../audit/audit-errors';
 import { DataKeyMissingError, KeyStoreWriteFailed, UnknownKeyEncryptionKeyError } from '../../../../libs/personal-data/src/errors';
 import { EventStoreWriteFailed, StoreDurabilityLost } from '../../../../libs/event-store/src/errors';
 import { ReadStoreWriteFailed } from '../../../../libs/read-store/src/read-store.port';
+import { errorForLog } from '../operations/logging';
+import { annotateRequestLog, requestContext } from '../operations/logging-requests';
 
 interface ErrorBody {
   statusCode: number;
@@ -19,20 +22,42 @@ interface ErrorBody {
   [extra: string]: unknown;
 }
 
-/** Every error leaves as JSON with a stable `code`; no stack trace ever does. */
+/**
+ * Every error leaves as JSON with a stable `code`; no stack trace ever does. The log gets a
+ * failure (5xx) with its error, and a refusal (4xx) at debug as its code and the fields at
+ * fault: never a value of the request, nor the answer's messages.
+ */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  /** `log`: the application's root logger, so error lines carry their request's ids; else Nest's Logger, plain lines. */
+  constructor(private readonly log?: RootLogger) {}
+
   catch(error: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
     const body = this.toBody(error, reply);
-    if (body.statusCode >= 500 && body.statusCode !== 503) {
-      this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-    } else if (isDiskFailure(error)) {
-      this.logger.error(error.message); // the operator's to fix (a full or failing disk): the file and SQLite's code, no stack
-    }
+    this.logError(error, body, reply.request as FastifyRequest | undefined);
     void reply.status(body.statusCode).send(body);
+  }
+
+  private logError(error: unknown, body: ErrorBody, request: FastifyRequest | undefined): void {
+    annotateRequestLog(request, { code: body.code });
+    // A disk failure is the operator's to fix (a full or failing disk): the file and SQLite's code, no stack.
+    const failure = body.statusCode >= 500 && body.statusCode !== 503 ? 'with stack' : isDiskFailure(error) ? 'without stack' : undefined;
+    if (!this.log) {
+      if (failure === 'with stack') this.logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+      else if (failure) this.logger.error((error as Error).message);
+      return;
+    }
+    const context = request ? requestContext(request) : {};
+    if (failure) {
+      const logged = errorForLog(error) as { stack?: string };
+      if (failure === 'without stack' && logged && typeof logged === 'object') delete logged.stack;
+      this.log.error({ context: 'Errors', ...context, statusCode: body.statusCode, code: body.code, err: logged }, 'request failed');
+    } else if (body.statusCode < 500 && this.log.isLevelEnabled('debug')) {
+      this.log.debug({ context: 'Errors', ...context, statusCode: body.statusCode, code: body.code, ...problemsOf(error) }, 'request refused');
+    }
   }
 
   private toBody(error: unknown, reply: FastifyReply): ErrorBody {
@@ -117,6 +142,16 @@ export class ErrorFilter implements ExceptionFilter {
     const codes: Record<number, string> = { 400: 'BAD_REQUEST', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'BODY_TOO_LARGE', 415: 'UNSUPPORTED_MEDIA_TYPE' };
     return { statusCode: status, code: codes[status] ?? `HTTP_${status}`, message: error.message };
   }
+}
+
+/**
+ * Which fields a refused request got wrong, and by which rule: the field names are ours (a
+ * field the request should not have sent is not named, the name being the client's), the
+ * values are never in a problem.
+ */
+function problemsOf(error: unknown): { problems?: Array<{ field: string; rule: string }> } {
+  if (!(error instanceof ValidationFailed)) return {};
+  return { problems: error.problems.slice(0, 20).map(({ field, rule }) => ({ field: rule === 'unknownField' ? '(unknown field)' : field, rule })) };
 }
 
 /** A full disk rarely frees itself within a second. */

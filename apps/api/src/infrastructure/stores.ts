@@ -53,8 +53,15 @@ function openDataKeyStore(config: AppConfig): Promise<DataKeyStore> | DataKeySto
   return SqliteDataKeyStore.open({ dataDir: config.dataDir });
 }
 
+/**
+ * Closes the key store, the read store, then the event store: each one even if another failed
+ * to close (a store left open keeps its lock, and on the embedded default its WAL), then throws
+ * the first failure. The embedded stores commit the writes already accepted before closing.
+ */
 export async function closeStores(stores: Stores): Promise<void> {
-  await stores.dataKeys.close();
-  await stores.readStore.close();
-  await stores.events.close();
+  const failures: unknown[] = [];
+  for (const store of [stores.dataKeys, stores.readStore, stores.events]) {
+    await store.close().catch((error: unknown) => failures.push(error));
+  }
+  if (failures.length > 0) throw failures[0];
 }

@@ -25,6 +25,7 @@ import type { RequestHasher } from '../http/request-hasher';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
 import type { ReadStore } from '../../../../libs/read-store/src/read-store.port';
 import { readJourneyHistory } from './auditing/journey-history';
+import { annotateRequestLog } from '../operations/logging-requests';
 import { readJourneyState } from './auditing/journey-state';
 import { JourneyStateQueryDto } from './auditing/journey-state-query.dto';
 
@@ -176,7 +177,7 @@ export class JourneysController {
 /** The command for a step, with who asks, from the request. */
 export function journeyStep(req: FastifyRequest, hasher: RequestHasher, journeyId: string, command: Omit<JourneyCommand, 'now'>, hashJourneyId: string | null = journeyId): RecordJourneyStep {
   const actor = actorOf(req);
-  return new RecordJourneyStep(
+  const step = new RecordJourneyStep(
     journeyId,
     { ...command, now: new Date().toISOString() } as JourneyCommand,
     actor,
@@ -184,10 +185,13 @@ export function journeyStep(req: FastifyRequest, hasher: RequestHasher, journeyI
     parseIfMatch(req.headers['if-match']),
     idempotencyClaimOf(req, hasher, actor, command.type, hashJourneyId),
   );
+  annotateRequestLog(req, { journeyId, commandType: command.type, commandId: step.commandId });
+  return step;
 }
 
 /** What every step route answers: the new revision as an ETag, and where the event sits. */
 export function stepRecorded(reply: FastifyReply, result: JourneyStepRecorded) {
+  annotateRequestLog(reply.request, { revision: Number(result.revision), replayed: result.replayed });
   reply.header('ETag', etag(result.revision));
   if (result.replayed) reply.header('Idempotent-Replayed', 'true');
   return { journeyId: result.journeyId, revision: Number(result.revision), position: result.position.toString() };

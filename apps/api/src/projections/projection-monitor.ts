@@ -4,12 +4,15 @@ import type { DocumentProjection } from '../../../../projections/projection';
 import { readCheckpoint } from '../../../projector/src/checkpoints';
 import { CATALOG, PROJECTION_STATUS, readCatalogEntry } from '../../../projector/src/projection-catalog';
 import { UnknownProjection, type ProjectionReport } from '../../../projector/src/projector';
+import type { ProjectionActivity } from '../../../projector/src/projection-runner';
 
 /** What the API needs of the projector: status, read-your-writes waits, and rebuilds. */
 export interface ProjectionMonitor {
   status(): Promise<ProjectionReport[]>;
   waitFor(projection: string, position: bigint, timeoutMs: number): Promise<boolean>;
   rebuild(projection: string): Promise<void>;
+  /** Where the projector runs in this process: what each projection did since it started (metrics). */
+  activity?(): Array<ProjectionActivity & { name: string }>;
 }
 
 /**

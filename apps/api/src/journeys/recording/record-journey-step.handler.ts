@@ -1,6 +1,5 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { journeyIdOfStream, journeyStreamId } from '../../../../../libs/domain/src/events';
 import { decide } from '../../../../../libs/domain/src/journey/decide';
 import { foldJourney } from '../../../../../libs/domain/src/journey/decider';
@@ -13,8 +12,11 @@ import type { PersonalDataVault } from '../../../../../libs/personal-data/src/pe
 import { assertOnCaseload } from '../caseload';
 import { checkCorrectedValues } from './corrected-values';
 import { sealPersonalData } from './personal-data-sealing';
-import { toEventsToAppend, toRecordedJourneyEvents, uuidFrom } from './journey-stream';
+import { toEventsToAppend, toRecordedJourneyEvents } from './journey-stream';
 import { JourneyStepRecorded, RecordJourneyStep } from './record-journey-step.command';
+import { observeCommand } from '../../operations/metrics-commands';
+import { metricsOf } from '../../operations/metrics-registry';
+import { inSpan } from '../../operations/tracing';
 
 /**
  * Load the journey, fold it, check it is on the caller's caseload, decide, seal the personal
@@ -28,25 +30,32 @@ export class RecordJourneyStepHandler implements ICommandHandler<RecordJourneySt
     @Inject(PERSONAL_DATA_VAULT) private readonly vault: PersonalDataVault,
   ) {}
 
-  async execute(step: RecordJourneyStep): Promise<JourneyStepRecorded> {
+  /** Counted by type and outcome, and traced (spans load, decide, seal, append) when tracing is on. */
+  execute(step: RecordJourneyStep): Promise<JourneyStepRecorded> {
+    return observeCommand(step, metricsOf(this.config), () => this.record(step));
+  }
+
+  private async record(step: RecordJourneyStep): Promise<JourneyStepRecorded> {
+    const { commandId } = step;
     const earlier = await this.earlierResult(step.idempotency);
     if (earlier) return earlier;
     const streamId = journeyStreamId(step.journeyId);
-    // With an Idempotency-Key, a retried request is the same command, with the same event ids.
-    const commandId = step.idempotency ? uuidFrom(`idempotency-key/${step.idempotency.key}`) : randomUUID();
     for (let attempt = 0; ; attempt++) {
-      const stored = await this.store.readStream(streamId);
+      const stored = await inSpan('load', () => this.store.readStream(streamId));
       const revision = stored.length ? stored[stored.length - 1].revision : undefined;
       if (step.expectedRevision !== undefined && step.expectedRevision !== revision) {
         throw new ConcurrencyConflict(step.journeyId, step.expectedRevision, revision);
       }
       if (revision === undefined && step.command.type !== 'IdentifyVictim') throw new JourneyNotFound(step.journeyId);
-      const state = foldJourney(toRecordedJourneyEvents(stored));
-      if (revision !== undefined) assertOnCaseload(step.actor, state.caseloadOrganisationId, step.journeyId);
-      checkCorrectedValues(step.command, state);
-      const events = await sealPersonalData(this.vault, step.journeyId, decide(step.command, state));
+      const decided = await inSpan('decide', async () => {
+        const state = foldJourney(toRecordedJourneyEvents(stored));
+        if (revision !== undefined) assertOnCaseload(step.actor, state.caseloadOrganisationId, step.journeyId);
+        checkCorrectedValues(step.command, state);
+        return decide(step.command, state);
+      });
+      const events = await inSpan('seal', () => sealPersonalData(this.vault, step.journeyId, decided));
       try {
-        const appended = await this.store.append(streamId, toEventsToAppend(events, step, commandId), revision ?? 'no_stream', step.idempotency);
+        const appended = await inSpan('append', () => this.store.append(streamId, toEventsToAppend(events, step, commandId), revision ?? 'no_stream', step.idempotency), { 'vjt.events': events.length });
         return recorded(step.journeyId, appended, false);
       } catch (error) {
         const retry = await this.afterFailedAppend(error, step, attempt);
