@@ -13,6 +13,7 @@ import type { ChildProcess } from 'node:child_process';
 import { canonicalJson } from '../../libs/audit/src/canonical';
 import { seededRandom } from '../../libs/audit/src/testing/audit-fixtures';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.port';
+import { JOURNEY_STREAM_PREFIX } from '../../libs/domain/src/events';
 import { SqliteEventStore } from '../../libs/event-store/src/embedded/sqlite-event-store';
 import { SqliteDataKeyStore } from '../../libs/personal-data/src/embedded/sqlite-data-key-store';
 import { KeyEncryptionKeys } from '../../libs/personal-data/src/key-encryption-keys';
@@ -251,3 +252,14 @@ export async function seedLog(dir: string, options: SeedOptions): Promise<{ even
 
 /** The files of a seeded folder that a copy of its log needs (the read models are rebuilt from them). */
 export const LOG_FILES = ['events.sqlite', join('keys', 'data-keys.sqlite')] as const;
+
+/** The log's journey events, by journey id. */
+export function journeysIn(log: readonly StoredEvent[]): Map<string, StoredEvent[]> {
+  const journeys = new Map<string, StoredEvent[]>();
+  for (const event of log) {
+    if (!event.streamId.startsWith(JOURNEY_STREAM_PREFIX)) continue;
+    const id = event.streamId.slice(JOURNEY_STREAM_PREFIX.length);
+    journeys.set(id, [...(journeys.get(id) ?? []), event]);
+  }
+  return journeys;
+}

@@ -17,13 +17,13 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { JOURNEY_STREAM_PREFIX } from '../../libs/domain/src/events';
 import { SqliteEventStore } from '../../libs/event-store/src/embedded/sqlite-event-store';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.port';
 import { consent, identification } from '../../seeds/journey-requests';
 import { type ApiChild, jsonClient, killAllChildren, startApiChild, temporaryFolders, within, workerToken } from './api-child';
 import { buildShim, FaultControl, shimUnavailable } from './fault-injection/disk-faults';
 import { LONG, sized, timeoutFor } from './long-run';
+import { journeysIn } from './crash-harness';
 
 const unavailable = shimUnavailable();
 if (unavailable) {
@@ -66,16 +66,6 @@ function integrityOf(file: string): string {
   }
 }
 
-/** The log's journey events, by journey. */
-function journeysIn(log: readonly StoredEvent[]): Map<string, StoredEvent[]> {
-  const journeys = new Map<string, StoredEvent[]>();
-  for (const event of log) {
-    if (!event.streamId.startsWith(JOURNEY_STREAM_PREFIX)) continue;
-    const id = event.streamId.slice(JOURNEY_STREAM_PREFIX.length);
-    journeys.set(id, [...(journeys.get(id) ?? []), event]);
-  }
-  return journeys;
-}
 
 /**
  * The log's positions are 0..n-1 and every acknowledged event is in it, at the revision and

@@ -70,16 +70,6 @@ export async function logOf(dataDir: string): Promise<StoredEvent[]> {
   }
 }
 
-/** The log's journey events, by journey id. */
-export function journeysIn(log: readonly StoredEvent[]): Map<string, StoredEvent[]> {
-  const journeys = new Map<string, StoredEvent[]>();
-  for (const event of log) {
-    if (!event.streamId.startsWith(JOURNEY_STREAM_PREFIX)) continue;
-    const id = event.streamId.slice(JOURNEY_STREAM_PREFIX.length);
-    journeys.set(id, [...(journeys.get(id) ?? []), event]);
-  }
-  return journeys;
-}
 
 /** The stores of a folder were closed cleanly: no WAL beside them (SQLite checkpoints and removes it at the last close), and intact. */
 export function expectClosedCleanly(dataDir: string): void {

@@ -16,9 +16,9 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { identification } from '../../seeds/journey-requests';
 import { Child, killAllChildren, temporaryFolders, within } from './api-child';
-import { integrityCheck, LineChild, seedLog, testSeed, withSeed } from './crash-harness';
+import { integrityCheck, LineChild, seedLog, testSeed, withSeed, journeysIn } from './crash-harness';
 import {
-  type Api, expectCheckpointsConsistent, expectClosedCleanly, expectContinuedEqualsClean, expectLinesInOrder, journeysIn, logOf, PROJECTOR_MAIN, request, startMain,
+  type Api, expectCheckpointsConsistent, expectClosedCleanly, expectContinuedEqualsClean, expectLinesInOrder, logOf, PROJECTOR_MAIN, request, startMain,
 } from './graceful-shutdown-checks';
 import { sized, timeoutFor } from './long-run';
 

@@ -26,9 +26,9 @@
 import { randomUUID } from 'node:crypto';
 import { consent, identification, referral } from '../../seeds/journey-requests';
 import { killAllChildren, temporaryFolders, within } from './api-child';
-import { LineChild, seedLog, testSeed, withSeed } from './crash-harness';
+import { LineChild, seedLog, testSeed, withSeed, journeysIn } from './crash-harness';
 import {
-  type Api, expectCheckpointsConsistent, expectClosedCleanly, expectContinuedEqualsClean, expectLinesInOrder, journeysIn, logOf, request, type Result, startMain,
+  type Api, expectCheckpointsConsistent, expectClosedCleanly, expectContinuedEqualsClean, expectLinesInOrder, logOf, request, type Result, startMain,
 } from './graceful-shutdown-checks';
 import { sized, timeoutFor } from './long-run';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.port';
