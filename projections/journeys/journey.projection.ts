@@ -24,6 +24,8 @@ export const journeyProjection: DocumentProjection<JourneyDocument> = {
     { key: { nextFollowUpDueOn: 1 }, name: 'next_follow_up_due' },
     { key: { organisationId: 1, attentionFrom: 1 }, name: 'caseload_order' },
     { key: { identifiedOn: 1, journeyId: 1 }, name: 'identified_order' },
+    // The caseload's search by referral reference (current or earlier). Created at start if missing: no rebuild.
+    { key: { 'episodes.referralId': 1 }, name: 'referral_ids' },
   ],
   documentId: (event) => (event.streamId.startsWith(JOURNEY_STREAM_PREFIX) ? journeyIdOfStream(event.streamId) : undefined),
   needsHistory: (event) => event.type === 'RecordCorrected',

@@ -28,6 +28,7 @@ import { readJourneyHistory } from './auditing/journey-history';
 import { annotateRequestLog } from '../operations/logging-requests';
 import { readJourneyState } from './auditing/journey-state';
 import { JourneyStateQueryDto } from './auditing/journey-state-query.dto';
+import { readNextSteps } from './reading/next-steps.query';
 
 const Id = JourneyId;
 
@@ -149,6 +150,19 @@ export class JourneysController {
     return readJourneyState(this.events, id, actorOf(req), query);
   }
 
+  @Allow('support_worker', 'auditor') @Get(':id/next-steps')
+  @ApiOperation({
+    summary: 'The steps the rules allow next, and those they do not: why not, and from or until when',
+    description: 'Each step the journey could record next (transfers and corrections aside), with its route, the fields its form sends as given (`preset`), whether the rules allow it today and, if not, the rule’s code and sentence, and `availableFrom` when time alone will allow it (the end of the recovery period) or `availableUntil` (a reconsideration’s deadline). Worked out by the decider from the journey’s own stream; `revision` (also the ETag) is the revision it was worked out from, to send back as If-Match.',
+  })
+  @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Accepted as on GET /journeys/:id; the answer is read from the event store, so it already includes every recorded position' })
+  async nextSteps(@Id() id: string, @Query('minPosition') minPosition: string | undefined, @Headers('x-min-position') minHeader: string | undefined, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
+    parseMinPosition(minPosition ?? minHeader);
+    const answer = await readNextSteps(this.events, id, actorOf(req), today());
+    reply.header('ETag', etag(answer.revision));
+    return answer;
+  }
+
   @Allow('support_worker', 'auditor') @Get(':id') @ApiOperation({ summary: 'The journey read model, with today’s waits and overdue flags' })
   @ApiHeader({ name: 'X-Min-Position', required: false, description: 'Wait until this position (from a command response) is applied' })
   async get(@Id() id: string, @Query('minPosition') minPosition: string | undefined, @Headers('x-min-position') minHeader: string | undefined, @Req() req: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply) {
@@ -158,13 +172,13 @@ export class JourneysController {
   }
 
   @Allow('support_worker', 'auditor') @Get()
-  @ApiOperation({ summary: 'A caseload: journeys by status, organisation and overdue, most overdue first (a support worker’s own organisation only)' })
+  @ApiOperation({ summary: 'A caseload: journeys by status, organisation, overdue and referral reference, most overdue first (a support worker’s own organisation only)' })
   list(@Query() query: CaseloadQueryDto, @Headers('x-min-position') minHeader: string | undefined, @Req() req: FastifyRequest) {
     const pageSize = query.pageSize ?? 50;
     if (pageSize > this.config.maxPageSize) {
       throw new ValidationFailed([{ field: 'pageSize', rule: 'max', message: `pageSize must not be greater than ${this.config.maxPageSize}` }]);
     }
-    const criteria = { status: query.status, organisationId: query.organisation, overdue: query.overdue };
+    const criteria = { status: query.status, organisationId: query.organisation, overdue: query.overdue, reference: query.reference };
     return this.queries.execute(new ListJourneys(criteria, actorOf(req), query.page ?? 1, pageSize, parseMinPosition(query.minPosition ?? minHeader)));
   }
 

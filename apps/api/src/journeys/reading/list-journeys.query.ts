@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { ukDateOf } from '../../../../../libs/domain/src/calendar/calendar-date';
-import type { ReadStore } from '../../../../../libs/read-store/src/read-store.port';
+import type { Filter, ReadStore } from '../../../../../libs/read-store/src/read-store.port';
 import { journeyProjection } from '../../../../../projections/journeys/journey.projection';
 import { journeysCollection } from './journeys-collection';
 import { CASELOAD_ORDER, CaseloadCriteria, caseloadFilter, viewJourney } from '../../../../../projections/journeys/journey.view';
@@ -13,7 +13,7 @@ import { awaitProjection, ProjectionProgress } from './read-your-writes';
 
 export class ListJourneys {
   constructor(
-    readonly criteria: CaseloadCriteria,
+    readonly criteria: CaseloadCriteria & { reference?: string },
     readonly actor: Actor,
     readonly page: number,
     readonly pageSize: number,
@@ -48,7 +48,8 @@ export class ListJourneysHandler implements IQueryHandler<ListJourneys, Caseload
     if (scope && query.criteria.organisationId && query.criteria.organisationId !== scope) {
       return { items: [], page: query.page, pageSize: query.pageSize, total: 0, asOf: today };
     }
-    const filter = caseloadFilter({ ...query.criteria, organisationId: scope ?? query.criteria.organisationId }, today);
+    const { reference, ...criteria } = query.criteria;
+    const filter = allOf(caseloadFilter({ ...criteria, organisationId: scope ?? criteria.organisationId }, today), reference ? referenceFilter(reference) : {});
     const [docs, total] = await Promise.all([
       journeys.find(filter, { sort: CASELOAD_ORDER, skip: (query.page - 1) * query.pageSize, limit: query.pageSize }),
       journeys.countDocuments(filter),
@@ -59,4 +60,19 @@ export class ListJourneysHandler implements IQueryHandler<ListJourneys, Caseload
     });
     return { items, page: query.page, pageSize: query.pageSize, total, asOf: today };
   }
+}
+
+/**
+ * The journeys with a referral reference: the current referral is the last episode's, so
+ * `episodes.referralId` holds the current and every earlier one. Exact but for case (the
+ * reference is checked against REFERENCE, so its only special character, '.', is escaped).
+ */
+export function referenceFilter(reference: string): Filter {
+  return { 'episodes.referralId': { $regex: `^${reference.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, $options: 'i' } };
+}
+
+/** Filters that must all hold, as one top-level `$and` (where the read store's indexes see each condition). */
+function allOf(...filters: Filter[]): Filter {
+  const all = filters.flatMap((f) => (Object.keys(f).length === 1 && Array.isArray(f.$and) ? f.$and : Object.keys(f).length === 0 ? [] : [f]));
+  return all.length === 0 ? {} : all.length === 1 ? all[0] : { $and: all };
 }
