@@ -12,8 +12,8 @@ export function projectRoot(from: string = __dirname): string {
   }
 }
 
-/** One bundle per page; ECharts goes only into the dashboard's. */
-export const WEB_PAGES = ['dashboard', 'timeline'] as const;
+/** One bundle per page (the support workers' app is one page with its own views); ECharts goes only into the dashboard's. */
+export const WEB_PAGES = ['dashboard', 'timeline', 'app'] as const;
 
 export interface WebBuildResult {
   outDir: string;

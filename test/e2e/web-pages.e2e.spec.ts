@@ -22,7 +22,13 @@ describe('web front end as served by the API', () => {
   });
 
   it('serves the dashboard and a timeline shell without a token, under the API\u2019s security headers', async () => {
-    for (const path of ['/dashboard', '/journeys/0b6f3c8e-2a51-4b8e-9d0c-6f1e2a3b4c5d/timeline']) {
+    const bundles: Record<string, string> = {
+      '/dashboard': '/assets/dashboard.js',
+      '/journeys/0b6f3c8e-2a51-4b8e-9d0c-6f1e2a3b4c5d/timeline': '/assets/timeline.js',
+      '/app': '/assets/app.js',
+      '/app/journeys/0b6f3c8e-2a51-4b8e-9d0c-6f1e2a3b4c5d': '/assets/app.js',
+    };
+    for (const path of Object.keys(bundles)) {
       const response = await fetch(app.url + path);
       expect([path, response.status]).toEqual([path, 200]);
       expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
@@ -32,12 +38,12 @@ describe('web front end as served by the API', () => {
       expect(directives).toContain("connect-src 'self'");
       expect(response.headers.get('x-content-type-options')).toBe('nosniff');
       const html = await response.text();
-      expect(html).toContain(path === '/dashboard' ? '/assets/dashboard.js' : '/assets/timeline.js');
+      expect(html).toContain(bundles[path]);
     }
   });
 
   it('serves each bundle it references from /assets, as JavaScript', async () => {
-    for (const page of ['dashboard', 'timeline']) {
+    for (const page of ['dashboard', 'timeline', 'app']) {
       const response = await fetch(`${app.url}/assets/${page}.js`, { headers: { 'accept-encoding': 'br, gzip' } });
       expect([page, response.status]).toEqual([page, 200]);
       expect(response.headers.get('content-type')).toMatch(/javascript/);
@@ -55,7 +61,8 @@ describe('web front end as served by the API', () => {
       const html = readFileSync(join(webDir, file), 'utf8');
       const references = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]);
       expect(references.length).toBeGreaterThan(0);
-      for (const reference of references) expect([file, reference]).toEqual([file, expect.stringMatching(/^(\/assets\/|#)/)]);
+      // Same-origin paths (not protocol-relative //host) and fragments only.
+      for (const reference of references) expect([file, reference]).toEqual([file, expect.stringMatching(/^(\/(?!\/)|#)/)]);
     }
     // Bundles hold no import() or fetch of another origin (URLs in licence comments and library strings are fine; code loading is not).
     for (const file of readdirSync(join(webDir, 'assets')).filter((f) => f.endsWith('.js'))) {
@@ -64,10 +71,12 @@ describe('web front end as served by the API', () => {
     }
   });
 
-  it('answers a timeline path without a journey id as not found, in the API\u2019s error shape', async () => {
-    const response = await fetch(`${app.url}/journeys/not-a-journey/timeline`);
-    expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: expect.stringContaining('/journeys/') });
+  it('answers a page path without a journey id as not found, in the API\u2019s error shape', async () => {
+    for (const path of ['/journeys/not-a-journey/timeline', '/app/journeys/not-a-journey']) {
+      const response = await fetch(app.url + path);
+      expect([path, response.status]).toEqual([path, 404]);
+      expect(await response.json()).toEqual({ statusCode: 404, code: 'NOT_FOUND', message: expect.stringContaining('/journeys/') });
+    }
   });
 
   it('says plainly when the front end was never built', async () => {

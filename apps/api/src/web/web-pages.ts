@@ -10,6 +10,7 @@ import type { AppConfig } from '../config';
 const PAGES = {
   dashboard: 'dashboard.html',
   timeline: 'timeline.html',
+  app: 'app.html',
 } as const;
 
 /**
@@ -27,8 +28,8 @@ const JOURNEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 /**
  * Serves the browser front end built into `config.webDir` (apps/web/build.ts): the analyst
- * dashboard at /dashboard, the auditor's timeline at /journeys/:id/timeline, and their bundles
- * under /assets. The pages themselves hold no data and need no token: each asks for one when
+ * dashboard at /dashboard, the auditor's timeline at /journeys/:id/timeline, the support
+ * workers' app at /app (caseload) and /app/journeys/:id, and their bundles under /assets. The pages themselves hold no data and need no token: each asks for one when
  * it opens, and every figure it shows comes from the API under that token's role.
  */
 export async function serveWebPages(app: NestFastifyApplication, config: AppConfig): Promise<void> {
@@ -47,6 +48,14 @@ export async function serveWebPages(app: NestFastifyApplication, config: AppConf
   }
   const fastify = app.getHttpAdapter().getInstance();
   fastify.get('/dashboard', (_request, reply) => sendPage(reply, config, PAGES.dashboard));
+  // The support workers' app: the caseload, and each journey's page (its id in the path, never personal data).
+  fastify.get('/app', (_request, reply) => sendPage(reply, config, PAGES.app));
+  fastify.get<{ Params: { id: string } }>('/app/journeys/:id', (request, reply) => {
+    if (!JOURNEY_ID.test(request.params.id)) {
+      return reply.code(404).send({ statusCode: 404, code: 'NOT_FOUND', message: 'No such page: a journey is at /app/journeys/<journey id, a UUID>' });
+    }
+    return sendPage(reply, config, PAGES.app);
+  });
   fastify.get<{ Params: { id: string } }>('/journeys/:id/timeline', (request, reply) => {
     if (!JOURNEY_ID.test(request.params.id)) {
       return reply.code(404).send({ statusCode: 404, code: 'NOT_FOUND', message: 'No such page: a timeline is at /journeys/<journey id, a UUID>/timeline' });

@@ -91,10 +91,10 @@ export class SeedCommand extends CommandRunner {
  */
 function demoNextSteps(config: AppConfig): string {
   const base = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${config.port}`;
-  let journeyId: string | undefined;
-  for (const journey of generateJourneys(DEMO_SEED)) {
-    if (journey.events.filter((e) => e.type === 'DecisionMade').length >= 2) {
-      journeyId = journey.journeyId;
+  let journey: { journeyId: string; organisationId: string } | undefined;
+  for (const generated of generateJourneys(DEMO_SEED)) {
+    if (generated.events.filter((e) => e.type === 'DecisionMade').length >= 2) {
+      journey = { journeyId: generated.journeyId, organisationId: String(generated.events[0].data.caseloadOrganisationId) };
       break;
     }
   }
@@ -104,9 +104,11 @@ function demoNextSteps(config: AppConfig): string {
     'Once the API is listening, open in a browser and sign in with a token:',
     `  Analyst dashboard:  ${base}/dashboard`,
     `    token:            ${mint('analyst', 'analyst-1', 'home-office-analysis')}`,
-    ...(journeyId ? [
-      `  Journey timeline:   ${base}/journeys/${journeyId}/timeline`,
+    ...(journey ? [
+      `  Journey timeline:   ${base}/journeys/${journey.journeyId}/timeline`,
       `    token:            ${mint('auditor', 'auditor-1', 'audit-office')}`,
+      `  Support workers:    ${base}/app (the caseload of ${journey.organisationId}, one of the demo set's organisations)`,
+      `    token:            ${mint('support_worker', 'worker-1', journey.organisationId)}`,
     ] : []),
     '',
   ].join('\n');

@@ -9,6 +9,8 @@ export class ApiError extends Error {
     readonly errors: Array<{ field: string; rule: string; message: string }> = [],
     /** From Retry-After on a 429 or 503: how long the API asks the caller to wait, in seconds. */
     readonly retryAfterSeconds?: number,
+    /** The whole error body, for codes that carry more (a 409's current revision). */
+    readonly body: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -40,7 +42,12 @@ async function request(path: string, accept: string, signal?: AbortSignal): Prom
   if (!session) throw new SignInNeeded();
   const response = await fetch(path, { headers: { authorization: `Bearer ${session.token}`, accept }, signal });
   if (response.ok) return response;
-  let body: { code?: string; message?: string; errors?: ApiError['errors'] } = {};
+  return throwApiError(response);
+}
+
+/** Turns an unsuccessful answer into SignInNeeded (401) or ApiError, in plain words. */
+async function throwApiError(response: Response): Promise<never> {
+  let body: { code?: string; message?: string; errors?: ApiError['errors']; [more: string]: unknown } = {};
   try {
     body = await response.json();
   } catch {
@@ -48,7 +55,41 @@ async function request(path: string, accept: string, signal?: AbortSignal): Prom
   }
   const message = body.message ?? `${response.status} ${response.statusText}`;
   if (response.status === 401) throw new SignInNeeded(`The API refused the token: ${message}`);
-  throw new ApiError(response.status, body.code ?? 'HTTP_ERROR', message, body.errors ?? [], retryAfterSeconds(response.headers.get('retry-after')));
+  throw new ApiError(response.status, body.code ?? 'HTTP_ERROR', message, body.errors ?? [], retryAfterSeconds(response.headers.get('retry-after')), body);
+}
+
+/** The API's answer to a write: its status, body and the headers a form needs (ETag, Location, Idempotent-Replayed). */
+export interface WriteResult<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/**
+ * POST a JSON body with the signed-in user's token and any extra headers (Idempotency-Key,
+ * If-Match, X-Purpose). Success answers resolve; the API's errors throw ApiError (its 400
+ * `errors` name each field and rule, its 409 the current revision), a refused token SignInNeeded.
+ */
+export async function postJson<T>(path: string, body: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<WriteResult<T>> {
+  const session = currentSession();
+  if (!session) throw new SignInNeeded();
+  const response = await fetch(path, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${session.token}`, accept: 'application/json', 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal,
+  });
+  if (response.ok) return { status: response.status, body: (await response.json()) as T, headers: response.headers };
+  return throwApiError(response);
+}
+
+/** GET a JSON resource with extra headers (X-Purpose), returning the headers too (ETag). */
+export async function getWithHeaders<T>(path: string, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<WriteResult<T>> {
+  const session = currentSession();
+  if (!session) throw new SignInNeeded();
+  const response = await fetch(path, { headers: { authorization: `Bearer ${session.token}`, accept: 'application/json', ...headers }, signal });
+  if (response.ok) return { status: response.status, body: (await response.json()) as T, headers: response.headers };
+  return throwApiError(response);
 }
 
 /** A query string from the parameters that are set, in a stable order. */

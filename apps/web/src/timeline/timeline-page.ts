@@ -6,9 +6,10 @@
 import { ApiError, getJson, SignInNeeded } from '../shared/api';
 import { h, replaceChildren, type Child } from '../shared/dom';
 import type { Session } from '../shared/session';
-import type { DecisionView, EpisodeView, HistoryEvent, JourneyHistory, JourneyView } from './api-types';
+import type { HistoryEvent, JourneyHistory, JourneyView } from './api-types';
 import { ChainPanel } from './chain-panel';
-import { anchorOf, eventItem, LATE_AFTER_DAYS, type TimelineContext } from './event-item';
+import { eventItem, LATE_AFTER_DAYS, type TimelineContext } from './event-item';
+import { correctionsByEvent, decisionsByEvent } from './event-links';
 import { StatePanel } from './state-panel';
 import { codeLabel, inSentence, dateLabel, instantLabel, plural } from './words';
 
@@ -128,28 +129,6 @@ function ordered(events: readonly HistoryEvent[], order: Order): HistoryEvent[] 
   if (order === 'recorded') return [...events].sort((a, b) => a.revision - b.revision);
   const dateOf = (event: HistoryEvent) => event.occurredAt ?? event.recordedAt.slice(0, 10);
   return [...events].sort((a, b) => (dateOf(a) < dateOf(b) ? -1 : dateOf(a) > dateOf(b) ? 1 : a.revision - b.revision));
-}
-
-/** The corrections of each event: the history's correctedBy, and every RecordCorrected that names it. */
-function correctionsByEvent(events: readonly HistoryEvent[]): Map<string, HistoryEvent[]> {
-  const byId = new Map(events.map((event) => [event.eventId, event]));
-  const corrections = new Map<string, Set<string>>();
-  const add = (target: string, correction: string) => corrections.set(target, (corrections.get(target) ?? new Set()).add(correction));
-  for (const event of events) {
-    for (const id of event.correctedBy ?? []) add(event.eventId, id);
-    if (event.type === 'RecordCorrected' && typeof event.data.correctedEventId === 'string') add(event.data.correctedEventId, event.eventId);
-  }
-  const out = new Map<string, HistoryEvent[]>();
-  for (const [target, ids] of corrections) {
-    out.set(target, [...ids].map((id) => byId.get(id)).filter((e): e is HistoryEvent => !!e).sort((a, b) => a.revision - b.revision));
-  }
-  return out;
-}
-
-function decisionsByEvent(episodes: readonly EpisodeView[] | undefined): Map<string, { decision: DecisionView; episode: EpisodeView }> {
-  const out = new Map<string, { decision: DecisionView; episode: EpisodeView }>();
-  for (const episode of episodes ?? []) for (const decision of episode.decisions ?? []) out.set(decision.eventId, { decision, episode });
-  return out;
 }
 
 function summary(journeyId: string, events: readonly HistoryEvent[], journey: JourneyView | undefined, readModelError: unknown, correctionsOf: ReadonlyMap<string, HistoryEvent[]>): HTMLElement {
