@@ -1,3 +1,4 @@
+import { logOf } from '../support/event-log';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -41,14 +42,7 @@ function runCli(dataDir: string, args: string[]): Promise<{ code: number | null;
 }
 
 async function allEvents(dataDir: string): Promise<StoredEventJson[]> {
-  const store = SqliteEventStore.open({ directory: dataDir });
-  try {
-    const events: StoredEventJson[] = [];
-    for await (const event of store.readAll()) events.push(toStoredEventJson(event));
-    return events;
-  } finally {
-    await store.close();
-  }
+  return (await logOf(dataDir)).map(toStoredEventJson);
 }
 
 /** The read models' digest (test/resilience/children/read-model-digest.ts) of a stopped data folder, caught up first. */

@@ -17,13 +17,13 @@
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { SqliteEventStore } from '../../libs/event-store/src/embedded/sqlite-event-store';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.port';
 import { consent, identification } from '../../seeds/journey-requests';
 import { type ApiChild, jsonClient, killAllChildren, startApiChild, temporaryFolders, within, workerToken } from './api-child';
 import { buildShim, FaultControl, shimUnavailable } from './fault-injection/disk-faults';
 import { LONG, sized, timeoutFor } from './long-run';
 import { journeysIn } from './crash-harness';
+import { logOf } from '../support/event-log';
 
 const unavailable = shimUnavailable();
 if (unavailable) {
@@ -44,18 +44,6 @@ const QUICK = { READ_YOUR_WRITES_TIMEOUT_MS: '300', PROJECTOR_RETRY_MIN_MS: '20'
 
 /** How the API ends on SIGTERM: it closes its stores, then re-raises the signal (Nest's shutdown hooks). */
 const STOPPED = { code: null, signal: 'SIGTERM' };
-
-/** The whole event log, read from the data folder of a process that has ended. */
-async function logOf(dataDir: string): Promise<StoredEvent[]> {
-  const store = SqliteEventStore.open({ directory: dataDir, onDurabilityLost: () => undefined });
-  try {
-    const events: StoredEvent[] = [];
-    for await (const event of store.readAll()) events.push(event);
-    return events;
-  } finally {
-    await store.close();
-  }
-}
 
 function integrityOf(file: string): string {
   const db = new Database(file, { fileMustExist: true });

@@ -7,8 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { JOURNEY_STREAM_PREFIX } from '../../libs/domain/src/events';
-import { SqliteEventStore } from '../../libs/event-store/src/embedded/sqlite-event-store';
-import type { StoredEvent } from '../../libs/event-store/src/event-store.port';
+import { logOf } from '../support/event-log';
 import { SqliteReadStore } from '../../libs/read-store/src/embedded/sqlite-read-store';
 import { sortablePosition } from '../../projections/projection';
 import { servingCollection } from '../../apps/projector/src/projection-catalog';
@@ -58,17 +57,6 @@ export async function request(api: Api, method: string, path: string, options: {
   }
 }
 
-/** The whole event log of a folder no process holds. */
-export async function logOf(dataDir: string): Promise<StoredEvent[]> {
-  const store = SqliteEventStore.open({ directory: dataDir });
-  try {
-    const events: StoredEvent[] = [];
-    for await (const event of store.readAll()) events.push(event);
-    return events;
-  } finally {
-    await store.close();
-  }
-}
 
 
 /** The stores of a folder were closed cleanly: no WAL beside them (SQLite checkpoints and removes it at the last close), and intact. */

@@ -18,8 +18,9 @@ import { identification } from '../../seeds/journey-requests';
 import { Child, killAllChildren, temporaryFolders, within } from './api-child';
 import { integrityCheck, LineChild, seedLog, testSeed, withSeed, journeysIn } from './crash-harness';
 import {
-  type Api, expectCheckpointsConsistent, expectClosedCleanly, expectContinuedEqualsClean, expectLinesInOrder, logOf, PROJECTOR_MAIN, request, startMain,
+  type Api, expectCheckpointsConsistent, expectClosedCleanly, expectContinuedEqualsClean, expectLinesInOrder, PROJECTOR_MAIN, request, startMain,
 } from './graceful-shutdown-checks';
+import { logOf } from '../support/event-log';
 import { sized, timeoutFor } from './long-run';
 
 const folders = temporaryFolders('vjt-shutdown-signals-');

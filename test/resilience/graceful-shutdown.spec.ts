@@ -28,8 +28,9 @@ import { consent, identification, referral } from '../../seeds/journey-requests'
 import { killAllChildren, temporaryFolders, within } from './api-child';
 import { LineChild, seedLog, testSeed, withSeed, journeysIn } from './crash-harness';
 import {
-  type Api, expectCheckpointsConsistent, expectClosedCleanly, expectContinuedEqualsClean, expectLinesInOrder, logOf, request, type Result, startMain,
+  type Api, expectCheckpointsConsistent, expectClosedCleanly, expectContinuedEqualsClean, expectLinesInOrder, request, type Result, startMain,
 } from './graceful-shutdown-checks';
+import { logOf } from '../support/event-log';
 import { sized, timeoutFor } from './long-run';
 import type { StoredEvent } from '../../libs/event-store/src/event-store.port';
 

@@ -65,7 +65,9 @@ export function client(baseUrl: string, token?: string) {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+    // JSON answers are parsed; text ones (the Prometheus exposition) come back as text.
+    const json = /json/.test(response.headers.get('content-type') ?? '') || /^[[{]/.test(text);
+    return { status: response.status, body: text ? (json ? JSON.parse(text) : text) : undefined, headers: response.headers };
   };
   return {
     get: (path: string, headers?: Record<string, string>) => call('GET', path, undefined, headers),

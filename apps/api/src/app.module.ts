@@ -16,6 +16,7 @@ import { ProjectionsController } from './projections/projections.controller';
 import type { Stores } from './infrastructure/stores';
 import { StoresModule } from './infrastructure/stores.module';
 import { JourneysController } from './journeys/journeys.controller';
+import { MetricsController } from './operations/metrics.controller';
 import { GetJourneyHandler } from './journeys/reading/get-journey.query';
 import { ListJourneysHandler } from './journeys/reading/list-journeys.query';
 import { RecordJourneyStepHandler } from './journeys/recording/record-journey-step.handler';
@@ -29,6 +30,8 @@ export class AppModule {
       controllers: [
         JourneysController, PersonalDataController, AuditController, HealthController, ProjectionsController,
         AnalyticsController, VolumeAnalyticsController, DecisionsAnalyticsController, OutcomesAnalyticsController,
+        // With METRICS_PORT, metrics are on the operator port only (operations/metrics.ts).
+        ...(config.metricsPort === undefined ? [MetricsController] : []),
       ],
       providers: [
         // Every route passes the access guard: no policy, no entry.

@@ -3,10 +3,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import type { EventStore } from '../../../../libs/event-store/src/event-store.port';
 import type { AppConfig } from '../config';
-import { EVENT_STORE, PROJECTOR, TOKEN_VERIFIER } from '../infrastructure/tokens';
+import { EVENT_STORE, PROJECTOR } from '../infrastructure/tokens';
 import type { ProjectionMonitor } from '../projections/projection-monitor';
-import type { TokenVerifier } from '../auth/tokens/token-verifier';
-import { metricsAccessRefusal } from './metrics-access';
 import { collectProjections } from './metrics-projections';
 import { ApiMetrics, attachMetrics } from './metrics-registry';
 import { serveOperatorMetrics } from './metrics-server';
@@ -37,13 +35,7 @@ export async function observeApp(app: NestFastifyApplication, config: AppConfig)
   countRequests(fastify, metrics);
   if (tracingStarted()) traceRequests(fastify, METRICS_PATH);
   if (config.metricsPort === undefined) {
-    const verifier = app.get<TokenVerifier>(TOKEN_VERIFIER);
-    fastify.get(METRICS_PATH, async (request, reply) => {
-      const refusal = await metricsAccessRefusal(verifier, request.headers.authorization);
-      if (refusal) return reply.code(refusal.statusCode).headers(refusal.headers).send(refusal.body);
-      const { contentType, text } = await metrics.exposition();
-      return reply.header('Cache-Control', 'no-store').type(contentType).send(text);
-    });
+    // GET /metrics is then MetricsController's, behind the access guard (admin).
     fastify.addHook('onClose', async () => flushTracing());
     return;
   }
